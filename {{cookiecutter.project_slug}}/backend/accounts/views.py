@@ -1,0 +1,17 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .serializers import UserSerializer
+
+
+class MeView(APIView):
+    """An example protected endpoint outside /api/auth/.
+
+    Successful responses carry ``X-New-Access-Token`` when the presented access token is
+    about to expire (see authentication.silent_refresh).
+    """
+
+    @extend_schema(responses=UserSerializer, summary="The signed-in user")
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)

@@ -1,0 +1,19 @@
+"""``GET /api/auth/jwks.json``: the public keys that verify our tokens (RS256)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .keys import public_jwks
+
+
+class JWKSView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict}, summary="JSON Web Key Set")
+    def get(self, request):
+        response = Response(public_jwks())
+        response["Cache-Control"] = "public, max-age=300"
+        return response

@@ -1,0 +1,87 @@
+"""Mobile endpoints: tokens in the JSON body, never in cookies.
+
+Same sessions, rotation, reuse detection, throttling and revocation as the web flow; only the
+transport differs. A native app keeps the refresh token in the platform's secure storage.
+No cookie is read, so no CSRF defence is needed here. Every token response is ``no-store``.
+"""
+
+from django.utils.cache import add_never_cache_headers
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.serializers import UserSerializer
+
+from . import token_service
+from .bindings import bind_new_session, client_bindings
+from .serializers import LoginSerializer
+from .throttles import LoginAddressThrottle, LoginUsernameThrottle
+from .views import ERRORS, authenticate_credentials
+
+
+class MobileRefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=8192, trim_whitespace=False)
+
+
+class MobileTokensSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    user = UserSerializer()
+{%- if cookiecutter.use_fingerprinting == "y" %}
+    fingerprint = serializers.CharField(required=False, help_text="Send back in the X-Fingerprint header.")
+{%- endif %}
+
+
+def tokens_response(tokens: token_service.IssuedTokens, extra: dict | None = None) -> Response:
+    body = {"access": tokens.access, "refresh": tokens.refresh, "user": UserSerializer(tokens.user).data}
+    response = Response({**body, **(extra or {})})
+    add_never_cache_headers(response)
+    return response
+
+
+def binding_body_fields(request) -> dict:
+    """What the app must keep and present in place of cookies."""
+    fields: dict = {}
+    for binding in client_bindings():
+        fields.update(binding.body_fields(request))
+    return fields
+
+
+class MobileLoginView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginAddressThrottle, LoginUsernameThrottle]
+
+    @extend_schema(request=LoginSerializer, responses={200: MobileTokensSerializer, **ERRORS})
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate_credentials(request, serializer.validated_data)
+        tokens = token_service.start_session(user, bind_new_session(request))
+        return tokens_response(tokens, binding_body_fields(request))
+
+
+class MobileRefreshView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=MobileRefreshSerializer, responses={200: MobileTokensSerializer, **ERRORS})
+    def post(self, request):
+        serializer = MobileRefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tokens = token_service.rotate_refresh_token(serializer.validated_data["refresh"], request)
+        return tokens_response(tokens)
+
+
+class MobileLogoutView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=MobileRefreshSerializer, responses={204: None, **ERRORS})
+    def post(self, request):
+        serializer = MobileRefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token_service.end_session(serializer.validated_data["refresh"], request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,39 @@
+"""Request and response bodies of the auth endpoints (also the OpenAPI schema)."""
+
+from rest_framework import serializers
+
+from accounts.serializers import UserSerializer
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    new_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+
+
+class TokenCheckSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=8192, trim_whitespace=False)
+
+
+class AccessResponseSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    user = UserSerializer()
+
+
+class VerifyResponseSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    user = UserSerializer()
+
+
+class TokenCheckResponseSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

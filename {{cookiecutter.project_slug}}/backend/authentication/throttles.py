@@ -1,0 +1,51 @@
+"""DRF throttles keyed on the real client address (never a client-supplied header).
+
+DRF's default identity trusts X-Forwarded-For when NUM_PROXIES is unset; ours comes from
+authentication.client_address. Login is limited per address and per username, so neither
+rotating addresses nor rotating usernames escapes it (ASVS 5 6.3.1, OWASP WSTG-ATHN-03).
+"""
+
+import hashlib
+import logging
+
+from rest_framework import throttling
+
+from .client_address import client_address
+from .security_log import security_event
+
+
+class ClientAddressMixin:
+    def get_ident(self, request) -> str:
+        return client_address(request)
+
+    def throttle_failure(self) -> bool:
+        security_event("throttled", level=logging.WARNING, scope=self.scope)
+        return False
+
+
+class AnonRateThrottle(ClientAddressMixin, throttling.AnonRateThrottle):
+    pass
+
+
+class UserRateThrottle(ClientAddressMixin, throttling.UserRateThrottle):
+    pass
+
+
+class LoginAddressThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
+    scope = "login"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class LoginUsernameThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
+    scope = "login_username"
+
+    def get_cache_key(self, request, view) -> str | None:
+        data = request.data
+        username = data.get("username") if isinstance(data, dict) else None
+        if not isinstance(username, str) or not username:
+            return None
+        # Hashed, so cache keys never hold raw usernames.
+        ident = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}

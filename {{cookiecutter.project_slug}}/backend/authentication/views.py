@@ -1,0 +1,167 @@
+"""The auth endpoints under /api/auth/. Token work happens in token_service; these read
+requests, call it, and write cookies and bodies."""
+
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.cache import add_never_cache_headers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.serializers import UserSerializer
+
+from . import token_service
+from .access import load_session_user, validate_access_token
+from .bindings import bind_new_session, clear_binding_cookies, write_binding_cookies
+from .cookies import clear_refresh_cookie, read_refresh_cookie, set_refresh_cookie
+from .csrf import TrustedOriginRequired
+from .exceptions import InvalidCredentials, RefreshRejected
+from .security_log import security_event
+from .serializers import (
+    AccessResponseSerializer,
+    ErrorSerializer,
+    LoginSerializer,
+    PasswordChangeSerializer,
+    TokenCheckResponseSerializer,
+    TokenCheckSerializer,
+    VerifyResponseSerializer,
+)
+from .throttles import LoginAddressThrottle, LoginUsernameThrottle
+
+ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 429)}
+
+
+def access_response(tokens: token_service.IssuedTokens) -> Response:
+    """200 with the access token in the body; tokens must never be cached."""
+    response = Response({"access": tokens.access, "user": UserSerializer(tokens.user).data})
+    add_never_cache_headers(response)
+    return response
+
+
+def authenticate_credentials(request, data) -> object:
+    """The user for these credentials, or one generic failure for every reason.
+
+    Django's ModelBackend hashes a password for unknown users too, so timing does not tell
+    a missing user from a wrong password (ASVS 5 6.3.8).
+    """
+    user = authenticate(request._request, username=data["username"], password=data["password"])
+    if user is None:
+        security_event("login_failed", request, username=data["username"][:150])
+        raise InvalidCredentials()
+    security_event("login_succeeded", request, user_id=user.pk)
+    return user
+
+
+class LoginView(APIView):
+    """Sign in: access token in the body, refresh token in an HttpOnly cookie."""
+
+    authentication_classes = []
+    permission_classes = [TrustedOriginRequired]
+    throttle_classes = [LoginAddressThrottle, LoginUsernameThrottle]
+
+    @extend_schema(request=LoginSerializer, responses={200: AccessResponseSerializer, **ERRORS})
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate_credentials(request, serializer.validated_data)
+        tokens = token_service.start_session(user, bind_new_session(request))
+        response = access_response(tokens)
+        set_refresh_cookie(response, tokens)
+        write_binding_cookies(request, response, tokens)
+        return response
+
+
+class RefreshView(APIView):
+    """Rotate the refresh cookie and return a new access token."""
+
+    authentication_classes = []
+    permission_classes = [TrustedOriginRequired]
+
+    @extend_schema(request=None, responses={200: AccessResponseSerializer, **ERRORS})
+    def post(self, request):
+        raw = read_refresh_cookie(request)
+        try:
+            if raw is None:
+                raise RefreshRejected("No refresh token. Sign in again.", code="refresh_missing")
+            tokens = token_service.rotate_refresh_token(raw, request)
+        except RefreshRejected as error:
+            response = self.handle_exception(error)
+            clear_refresh_cookie(response)
+            return response
+        response = access_response(tokens)
+        set_refresh_cookie(response, tokens)
+        write_binding_cookies(request, response, tokens)
+        return response
+
+
+class LogoutView(APIView):
+    """End the session of the refresh cookie; needs no access token and is idempotent."""
+
+    authentication_classes = []
+    permission_classes = [TrustedOriginRequired]
+
+    @extend_schema(request=None, responses={204: None, **ERRORS})
+    def post(self, request):
+        raw = read_refresh_cookie(request)
+        if raw is not None:
+            token_service.end_session(raw, request)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        clear_refresh_cookie(response)
+        clear_binding_cookies(response)
+        return response
+
+
+class VerifyView(APIView):
+    """Whether the presented access token is valid, and whose it is."""
+
+    @extend_schema(responses={200: VerifyResponseSerializer, **ERRORS})
+    def get(self, request):
+        return Response({"valid": True, "user": UserSerializer(request.user).data})
+
+
+class TokenCheckView(APIView):
+    """Check an access token given in the body (for other services and debugging)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenCheckSerializer, responses={200: TokenCheckResponseSerializer, **ERRORS})
+    def post(self, request):
+        serializer = TokenCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            load_session_user(validate_access_token(serializer.validated_data["token"]))
+        except AuthenticationFailed:
+            return Response({"valid": False})
+        return Response({"valid": True})
+
+
+class PasswordChangeView(APIView):
+    """Change the password, end every session of the user, and start a fresh one for this client."""
+
+    @extend_schema(request=PasswordChangeSerializer, responses={200: AccessResponseSerializer, **ERRORS})
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = request.user
+        data = serializer.validated_data
+        if not user.check_password(data["current_password"]):
+            raise ValidationError({"current_password": ["The current password is incorrect."]})
+        try:
+            password_validation.validate_password(data["new_password"], user)
+        except DjangoValidationError as error:
+            raise ValidationError({"new_password": list(error.messages)}) from error
+        with transaction.atomic():
+            user.set_password(data["new_password"])
+            user.save(update_fields=["password"])
+            # ASVS 5 7.4.3: every session ends; this client continues in a new one.
+            token_service.revoke_user_sessions(user, "password_change")
+            tokens = token_service.start_session(user, token_service.bound_claims(request.auth))
+        security_event("password_changed", request, user_id=user.pk)
+        response = access_response(tokens)
+        set_refresh_cookie(response, tokens)
+        return response

@@ -1,0 +1,94 @@
+"""One JSON error shape for every API failure: ``{"detail": str, "code": str, "fields"?: {...}}``.
+
+Only this module builds error bodies. Tracebacks, settings and tokens never reach a
+response (ASVS 5 16.5.1).
+"""
+
+import logging
+
+from django.db import DatabaseError
+from django.http import JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+def error_body(detail: str, code: str, fields: dict | None = None) -> dict:
+    body = {"detail": str(detail), "code": code}
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+def error_response(detail: str, code: str, http_status: int, fields: dict | None = None) -> Response:
+    return Response(error_body(detail, code, fields), status=http_status)
+
+
+def _field_errors(detail) -> dict:
+    if isinstance(detail, dict):
+        return {str(key): _messages(value) for key, value in detail.items()}
+    return {"non_field_errors": _messages(detail)}
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [message for item in value for message in _messages(item)]
+    if isinstance(value, dict):
+        return [f"{key}: {message}" for key, item in value.items() for message in _messages(item)]
+    return [str(value)]
+
+
+def _first_code(codes) -> str:
+    while isinstance(codes, dict | list | tuple):
+        if not codes:
+            return "error"
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    return str(codes)
+
+
+def api_exception_handler(exc, context):
+    """DRF exception handler: DRF's own handling, reshaped; database outages become 503."""
+    if isinstance(exc, DatabaseError):
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        return error_response(
+            "Service temporarily unavailable.", "service_unavailable", status.HTTP_503_SERVICE_UNAVAILABLE
+        )
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = error_body("Invalid request.", "invalid_request", _field_errors(exc.detail))
+    elif isinstance(exc, exceptions.Throttled):
+        response.data = error_body("Too many requests. Try again later.", "throttled")
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        if isinstance(detail, dict) and "detail" in detail:
+            detail = detail["detail"]
+        code = _first_code(exc.get_codes())
+        message = detail if isinstance(detail, str) else " ".join(_messages(detail))
+        response.data = error_body(message, code)
+    else:  # Http404 and Django's PermissionDenied, which DRF converts itself
+        response.data = error_body(
+            response.data.get("detail", "Error."), "not_found" if response.status_code == 404 else "permission_denied"
+        )
+    return response
+
+
+def bad_request(request, exception=None):
+    return JsonResponse(error_body("Bad request.", "bad_request"), status=400)
+
+
+def permission_denied(request, exception=None):
+    return JsonResponse(error_body("Permission denied.", "permission_denied"), status=403)
+
+
+def not_found(request, exception=None):
+    return JsonResponse(error_body("Not found.", "not_found"), status=404)
+
+
+def server_error(request):
+    return JsonResponse(error_body("Server error.", "server_error"), status=500)

@@ -1,0 +1,49 @@
+"""Production: HTTPS only, PostgreSQL and Redis required, secrets checked at start-up."""
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DOMAIN_NAME, env, require_env
+
+DEBUG = False  # ASVS 5 13.4.2
+
+SECRET_KEY = require_env("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = [host.strip() for host in require_env("ALLOWED_HOSTS").split(",")]
+DATABASES = {"default": environ.Env.db_url_config(require_env("DATABASE_URL"))}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# Persistent connections are checked before reuse, so a restarted database leaves no dead ones.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+CACHES["default"]["LOCATION"] = require_env("REDIS_URL")  # noqa: F405
+{%- if cookiecutter.jwt_algorithm == "HS256" %}
+
+JWT_SIGNING_KEY = require_env("JWT_SIGNING_KEY")
+if len(JWT_SIGNING_KEY.encode()) < 32:  # RFC 7518 3.2: at least 256 bits for HS256
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must be at least 32 bytes of random data.")
+if JWT_SIGNING_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY.")
+{%- else %}
+
+if not (JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE):  # noqa: F405
+    raise ImproperlyConfigured("JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE is required in this environment.")
+{%- endif %}
+
+# HTTPS: redirect, trust the proxy's scheme header, HSTS for a year with subdomains (ASVS 5 3.4.1).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+FRONTEND_ORIGIN = f"https://{DOMAIN_NAME}"
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[FRONTEND_ORIGIN])
+CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
+{%- if cookiecutter.use_ip_allowlist == "y" %}
+
+# The API answers only these client networks; the variable must be set explicitly.
+IP_ALLOWLIST = [network.strip() for network in require_env("IP_ALLOWLIST").split(",")]
+{%- endif %}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IPAllowlistConfig(AppConfig):
+    name = "ip_allowlist"
+    verbose_name = "IP allowlist"

@@ -1,0 +1,61 @@
+"""Shared fixtures: users, an API client that behaves like the browser client, and login helpers."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from authentication import token_service
+
+PASSWORD = "correct-horse-battery-staple"
+ORIGIN = "https://app.example.test"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle and tamper counters from one test never leak into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(username="alice", email="alice@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def other_user(django_user_model):
+    return django_user_model.objects.create_user(username="bob", email="bob@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def api():
+    """A client sending what the browser client sends: an allowed Origin and the CSRF header."""
+    return APIClient(HTTP_ORIGIN=ORIGIN, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+
+
+@pytest.fixture
+def bare_api():
+    """A client with no Origin and no CSRF header (curl, a cross-site form, an attacker)."""
+    return APIClient()
+
+
+@pytest.fixture
+def login(api, user, settings):
+    """Log ``user`` in through the API; return the response (cookies stay on ``api``)."""
+
+    def _login(username="alice", password=PASSWORD, client=None):
+        client = client or api
+        return client.post("/api/auth/login/", {"username": username, "password": password}, format="json")
+
+    return _login
+
+
+@pytest.fixture
+def session(user):
+    """Tokens of a session started directly through the token service."""
+    return token_service.start_session(user)
+
+
+def bearer(access: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {access}"}

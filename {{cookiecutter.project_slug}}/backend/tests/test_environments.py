@@ -1,0 +1,161 @@
+"""Each environment's settings as a deployment would load them, in a fresh interpreter.
+
+Staging and production refuse to start without their secrets, naming the variable; local
+is plain HTTP with the localhost frontend; production is HTTPS-only with strict CORS.
+"""
+
+import functools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BACKEND = Path(__file__).resolve().parent.parent
+{%- if cookiecutter.jwt_algorithm == "HS256" %}
+SIGNING = {"JWT_SIGNING_KEY": "signing-key-0a1b2c3d4e5f60718293a4b5c6d7e8f9-0a1b2c3d"}
+{%- else %}
+SIGNING = {"JWT_PRIVATE_KEY_FILE": "/run/secrets/jwt-private.pem"}
+{%- endif %}
+DEPLOYED_ENV = {
+    "DJANGO_SECRET_KEY": "deploy-check-9f8e7d6c5b4a39281706f5e4d3c2b1a0-9f8e7d6c5b4a3928",
+    **SIGNING,
+    "DATABASE_URL": "postgres://app:secret@db.internal:5432/app",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "ALLOWED_HOSTS": "api.{{ cookiecutter.domain_name }}",
+{%- if cookiecutter.use_ip_allowlist == "y" %}
+    "IP_ALLOWLIST": "203.0.113.0/24",
+{%- endif %}
+}
+SETTING_NAMES = [
+    "DEBUG",
+    "REFRESH_COOKIE_NAME",
+    "REFRESH_COOKIE_SECURE",
+    "REFRESH_COOKIE_SAMESITE",
+    "REFRESH_COOKIE_PATH",
+    "CORS_ALLOWED_ORIGINS",
+    "CORS_EXPOSE_HEADERS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+]
+
+
+def load_settings(module: str, env: dict) -> subprocess.CompletedProcess:
+    """Import the settings module as a process would at start-up and print the values under test."""
+    script = (
+        "import importlib, json, sys; settings = importlib.import_module(sys.argv[1]); "
+        "print(json.dumps(dict((name, getattr(settings, name, None)) for name in sys.argv[2:])))"
+    )
+    clean = {key: value for key, value in os.environ.items() if key not in DEPLOYED_ENV and key != "DEBUG"}
+    return subprocess.run(
+        [sys.executable, "-c", script, f"config.settings.{module}", *SETTING_NAMES],
+        cwd=BACKEND,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": f"config.settings.{module}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@functools.cache
+def _settings_of(module: str, env_items: frozenset) -> dict:
+    result = load_settings(module, dict(env_items))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def settings_of(module: str, env: dict) -> dict:
+    return _settings_of(module, frozenset(env.items()))
+
+
+@pytest.mark.parametrize("missing", sorted(DEPLOYED_ENV))
+def test_production_refuses_to_start_without_a_required_variable(missing):
+    env = {key: value for key, value in DEPLOYED_ENV.items() if key != missing}
+    result = load_settings("production", env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_staging_refuses_to_start_without_a_required_variable():
+    env = {key: value for key, value in DEPLOYED_ENV.items() if key != "DJANGO_SECRET_KEY"}
+    result = load_settings("staging", env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+{%- if cookiecutter.jwt_algorithm == "HS256" %}
+
+
+def test_production_refuses_a_short_signing_key():
+    result = load_settings("production", {**DEPLOYED_ENV, "JWT_SIGNING_KEY": "short"})
+    assert result.returncode != 0
+    assert "at least 32 bytes" in result.stderr
+
+
+def test_production_refuses_a_signing_key_equal_to_the_secret_key():
+    result = load_settings("production", {**DEPLOYED_ENV, "JWT_SIGNING_KEY": DEPLOYED_ENV["DJANGO_SECRET_KEY"]})
+    assert result.returncode != 0
+    assert "must differ" in result.stderr
+{%- endif %}
+
+
+def test_production_is_https_only_with_hsts_for_a_year():
+    values = settings_of("production", DEPLOYED_ENV)
+    assert values["DEBUG"] is False
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert values["SECURE_HSTS_PRELOAD"] is True
+
+
+def test_production_cookie_is_secure_prefixed_and_lax_by_default():
+    values = settings_of("production", DEPLOYED_ENV)
+    assert values["REFRESH_COOKIE_NAME"].startswith("__Secure-")
+    assert values["REFRESH_COOKIE_SECURE"] is True
+    assert values["REFRESH_COOKIE_SAMESITE"] == "Lax"
+    assert values["REFRESH_COOKIE_PATH"] == "/api/auth/"
+
+
+def test_production_cors_allows_only_the_frontend_and_exposes_the_refresh_header():
+    values = settings_of("production", DEPLOYED_ENV)
+    assert values["CORS_ALLOWED_ORIGINS"] == ["https://{{ cookiecutter.domain_name }}"]
+    assert "X-New-Access-Token" in values["CORS_EXPOSE_HEADERS"]
+
+
+def test_staging_cors_allows_the_staging_frontend():
+    values = settings_of("staging", DEPLOYED_ENV)
+    assert values["CORS_ALLOWED_ORIGINS"] == ["https://staging.{{ cookiecutter.domain_name }}"]
+    assert values["REFRESH_COOKIE_SECURE"] is True
+
+
+def test_local_is_plain_http_with_the_localhost_frontend():
+    values = settings_of("local", {"DJANGO_SECRET_KEY": "local-secret", **SIGNING})
+    assert values["DEBUG"] is True
+    assert values["REFRESH_COOKIE_SECURE"] is False
+    assert not values["REFRESH_COOKIE_NAME"].startswith("__")
+    assert "http://localhost:3000" in values["CORS_ALLOWED_ORIGINS"]
+
+
+def test_local_origins_are_absent_from_production():
+    values = settings_of("production", DEPLOYED_ENV)
+    assert not any("localhost" in origin or "127.0.0.1" in origin for origin in values["CORS_ALLOWED_ORIGINS"])
+
+
+def test_cross_site_deployments_can_choose_samesite_none():
+    values = settings_of("production", {**DEPLOYED_ENV, "REFRESH_COOKIE_SAMESITE": "None"})
+    assert values["REFRESH_COOKIE_SAMESITE"] == "None"
+    assert values["REFRESH_COOKIE_SECURE"] is True
+
+
+def test_production_passes_the_deploy_check():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BACKEND,
+        env={**os.environ, **DEPLOYED_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,67 @@
+"""Password change ends every session and starts a fresh one for this client (ASVS 5 7.4.3)."""
+
+import pytest
+from django.conf import settings
+
+from authentication import token_service
+
+from .conftest import PASSWORD, bearer
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-brand-new-passphrase-42"
+
+
+def change(api, access, current=PASSWORD, new=NEW_PASSWORD):
+    return api.post(
+        "/api/auth/password/", {"current_password": current, "new_password": new}, format="json", **bearer(access)
+    )
+
+
+def test_password_change_returns_fresh_tokens(api, login, user):
+    access = login().json()["access"]
+    response = change(api, access)
+    assert response.status_code == 200
+    assert response.json()["access"] != access
+    assert response.cookies[settings.REFRESH_COOKIE_NAME].value
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_password_change_revokes_every_other_session(api, login, user):
+    other = token_service.start_session(user)
+    access = login().json()["access"]
+    change(api, access)
+    assert api.get("/api/me/", **bearer(other.access)).status_code == 401
+    assert api.get("/api/me/", **bearer(access)).status_code == 401
+
+
+def test_new_tokens_work_after_password_change(api, login):
+    access = login().json()["access"]
+    new_access = change(api, access).json()["access"]
+    assert api.get("/api/me/", **bearer(new_access)).status_code == 200
+    assert api.post("/api/auth/refresh/").status_code == 200
+
+
+def test_wrong_current_password_is_400_and_changes_nothing(api, login, user):
+    access = login().json()["access"]
+    response = change(api, access, current="not-my-password")
+    assert response.status_code == 400
+    assert "current_password" in response.json()["fields"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert api.get("/api/me/", **bearer(access)).status_code == 200
+
+
+def test_weak_new_password_is_rejected_by_django_validators(api, login, user):
+    access = login().json()["access"]
+    response = change(api, access, new="123")
+    assert response.status_code == 400
+    assert "new_password" in response.json()["fields"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_password_change_requires_authentication(api, user):
+    response = api.post("/api/auth/password/", {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    assert response.status_code == 401

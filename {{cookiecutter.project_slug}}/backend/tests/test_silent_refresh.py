@@ -1,0 +1,62 @@
+"""``X-New-Access-Token``: a fresh access token on successful responses near expiry (SPEC 3.2)."""
+
+from datetime import timedelta
+
+import pytest
+
+from authentication import token_service
+
+from .conftest import ORIGIN, bearer
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "X-New-Access-Token"
+
+
+@pytest.fixture
+def nearly_expired(user, settings):
+    """A session whose access token has less time left than the silent-refresh threshold."""
+    settings.ACCESS_TOKEN_LIFETIME = timedelta(minutes=4)
+    return token_service.start_session(user)
+
+
+def test_header_appears_outside_auth_paths_when_token_is_near_expiry(api, nearly_expired):
+    response = api.get("/api/me/", **bearer(nearly_expired.access))
+    assert response.status_code == 200
+    assert response[HEADER]
+    assert response[HEADER] != nearly_expired.access
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_renewed_token_works_and_belongs_to_the_same_session(api, nearly_expired, settings):
+    renewed = api.get("/api/me/", **bearer(nearly_expired.access))[HEADER]
+    settings.ACCESS_TOKEN_LIFETIME = timedelta(minutes=15)
+    response = api.get("/api/me/", **bearer(renewed))
+    assert response.status_code == 200
+    token_service.revoke_user_sessions(nearly_expired.user, "test")
+    assert api.get("/api/me/", **bearer(renewed)).status_code == 401
+
+
+def test_no_header_when_token_has_time_left(api, session):
+    assert HEADER not in api.get("/api/me/", **bearer(session.access))
+
+
+def test_no_header_on_error_responses(api, nearly_expired):
+    response = api.post(
+        "/api/auth/password/", {"current_password": "x"}, format="json", **bearer(nearly_expired.access)
+    )
+    assert response.status_code == 400
+    assert HEADER not in response
+
+
+def test_no_header_for_a_revoked_session(api, nearly_expired):
+    token_service.revoke_user_sessions(nearly_expired.user, "test")
+    response = api.get("/api/me/", **bearer(nearly_expired.access))
+    assert response.status_code == 401
+    assert HEADER not in response
+
+
+def test_header_is_exposed_to_the_allowed_frontend_origin(api, nearly_expired):
+    response = api.get("/api/me/", HTTP_ORIGIN=ORIGIN, **bearer(nearly_expired.access))
+    assert response["Access-Control-Allow-Origin"] == ORIGIN
+    assert HEADER in response["Access-Control-Expose-Headers"]

@@ -1,0 +1,33 @@
+"""Access-token authentication that asks the token cache before verifying and querying."""
+
+import contextlib
+
+import jwt
+
+from authentication.access import AccessTokenAuthentication
+
+from . import store
+
+
+def _unverified_session_id(raw_token) -> str | None:
+    """The ``sid`` claim, read without verification only to pick the revocation marker to fetch."""
+    try:
+        payload = jwt.decode(raw_token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return None
+    session_id = payload.get("sid")
+    return session_id if isinstance(session_id, str) else None
+
+
+class CachedAccessTokenAuthentication(AccessTokenAuthentication):
+    def authenticate_token(self, raw_token, request) -> tuple:
+        try:
+            hit = store.lookup(raw_token, _unverified_session_id(raw_token))
+        except store.CacheUnavailable:
+            return super().authenticate_token(raw_token, request)
+        if hit is not None:
+            return hit
+        user, claims = super().authenticate_token(raw_token, request)
+        with contextlib.suppress(store.CacheUnavailable):  # already logged; the next request retries
+            store.store(raw_token, user, claims)
+        return user, claims
