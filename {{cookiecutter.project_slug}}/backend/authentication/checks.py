@@ -19,7 +19,7 @@ def check_auth_settings(app_configs, **kwargs) -> list[Error]:
         errors.append(Error("REFRESH_COOKIE_SAMESITE must be Lax, Strict or None.", id="authentication.E003"))
     if settings.REFRESH_COOKIE_SAMESITE == "None" and not settings.REFRESH_COOKIE_SECURE:
         errors.append(Error("SameSite=None cookies must be Secure.", id="authentication.E004"))
-    # ASVS 4 14.5.3: an explicit allowlist, never a wildcard or the "null" origin.
+    # ASVS 4 14.5.3: explicit origins, never a wildcard or the "null" origin.
     if getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False) or any(
         origin in ("*", "null") for origin in settings.CORS_ALLOWED_ORIGINS
     ):

@@ -1,0 +1,72 @@
+"""What a generated project contains: no template residue, and exactly the chosen features.
+
+Fast tier: the flag matrix and the option variants. Full tier: every combination of every option.
+"""
+
+import re
+import time
+
+import pytest
+
+from tests.baking import bake
+from tests.variants import FEATURE_FILES, FLAG_MATRIX, OPTION_VARIANTS, TRACES, every_combination
+
+RESIDUE = re.compile(r"\{%|%\}|\{#|\{\{\s*cookiecutter|cookiecutter", re.IGNORECASE)
+# Lockfiles list third-party package names, which are not ours to police.
+SKIPPED_FILES = {"package-lock.json"}
+
+
+def project_files(project):
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and path.name not in SKIPPED_FILES and "node_modules" not in path.parts:
+            yield path, path.read_text(errors="replace")
+
+
+def check_variant(variant, tmp_path):
+    project = bake(tmp_path, **variant.context)
+    files = dict(project_files(project))
+    residue = [f"{path.relative_to(project)}: {match.group(0)}" for path, text in files.items() for match in [RESIDUE.search(text)] if match]
+    assert not residue, f"template residue in {variant.name}: {residue[:5]}"
+
+    for flag, paths in FEATURE_FILES.items():
+        enabled = variant.value(flag) == "y"
+        for relative in paths:
+            assert (project / relative).exists() == enabled, f"{relative} with {flag}={variant.value(flag)}"
+        if not enabled:
+            pattern = re.compile("|".join(map(re.escape, TRACES[flag])), re.IGNORECASE)
+            leaks = [str(path.relative_to(project)) for path, text in files.items() if pattern.search(text) or pattern.search(str(path.relative_to(project)))]
+            assert not leaks, f"{flag} is off but these files mention it: {leaks}"
+
+    rs256 = variant.value("jwt_algorithm") == "RS256"
+    assert (project / "backend" / "authentication" / "jwks.py").exists() == rs256
+    if not rs256:
+        assert not [path for path, text in files.items() if "JWT_PRIVATE_KEY" in text or "jwks" in text.lower()]
+    assert (project / "frontend").exists() == (variant.value("frontend") == "nextjs")
+    compile_all(project)
+    return project
+
+
+def compile_all(project):
+    for path in (project / "backend").rglob("*.py"):
+        compile(path.read_text(), str(path), "exec")
+
+
+@pytest.mark.parametrize("variant", FLAG_MATRIX + OPTION_VARIANTS, ids=lambda variant: variant.name)
+def test_generated_project_has_exactly_its_features(variant, tmp_path):
+    check_variant(variant, tmp_path)
+
+
+@pytest.mark.full
+def test_every_combination_of_every_option_generates_cleanly(tmp_path, record_property):
+    variants = every_combination()
+    start = time.monotonic()
+    for index, variant in enumerate(variants):
+        check_variant(variant, tmp_path / str(index))
+    elapsed = time.monotonic() - start
+    record_property("progress", f"all {len(variants)} combinations generated and checked in {elapsed:.1f}s")
+
+
+def test_one_generation_takes_well_under_a_second(tmp_path):
+    start = time.monotonic()
+    bake(tmp_path)
+    assert time.monotonic() - start < 1.0

@@ -1,0 +1,66 @@
+"""Generate each variant and run what its own CI would: lint, Django checks and its test suite.
+
+Every variant gets a database of its own (and the generated tests use a Redis key prefix of
+their own), so variants run in parallel under pytest-xdist.
+"""
+
+import re
+import subprocess
+import time
+
+import pytest
+
+from tests.baking import bake
+from tests.conftest import project_env
+from tests.variants import FLAG_MATRIX, OPTION_VARIANTS
+
+DEPLOY_ENV_COMMON = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "deploy-check-secret-5f4e3d2c1b0a99887766554433221100ffeeddccbbaa",
+    "DATABASE_URL": "postgres://app:secret@db.internal:5432/app",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "ALLOWED_HOSTS": "api.example.com",
+    "IP_ALLOWLIST": "203.0.113.0/24",
+}
+DEPLOY_SIGNING = {
+    "HS256": {"JWT_SIGNING_KEY": "deploy-check-signing-key-00112233445566778899aabbccddeeff"},
+    "RS256": {"JWT_PRIVATE_KEY_FILE": "/run/secrets/jwt-private.pem"},
+}
+SUMMARY = re.compile(r"(\d+) passed")
+
+
+def run(step: list[str], cwd, env, timeout=600) -> str:
+    result = subprocess.run(step, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, f"{' '.join(step)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return result.stdout
+
+
+def check_and_test(variant, tmp_path, project_venv, record_property):
+    start = time.monotonic()
+    project = bake(tmp_path, **variant.context)
+    backend = project / "backend"
+    env = project_env(project_venv, variant.slug)
+    python = str(project_venv / "bin" / "python")
+
+    run(["ruff", "check", "."], backend, env)
+    run(["ruff", "format", "--check", "."], backend, env)
+    run([python, "manage.py", "check", "--fail-level", "WARNING"], backend, env)
+    run([python, "manage.py", "makemigrations", "--check", "--dry-run"], backend, env)
+    deploy_env = {**env, **DEPLOY_ENV_COMMON, **DEPLOY_SIGNING[variant.value("jwt_algorithm")]}
+    run([python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], backend, deploy_env)
+    output = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], backend, env)
+
+    passed = SUMMARY.findall(output)
+    assert passed, output[-2000:]
+    record_property("progress", f"variant {variant.name:<28} {passed[-1]:>4} generated tests passed in {time.monotonic() - start:5.1f}s")
+
+
+@pytest.mark.parametrize("variant", FLAG_MATRIX, ids=lambda variant: variant.name)
+def test_flag_combination_passes_its_checks_and_tests(variant, tmp_path, project_venv, record_property):
+    check_and_test(variant, tmp_path, project_venv, record_property)
+
+
+@pytest.mark.full
+@pytest.mark.parametrize("variant", OPTION_VARIANTS, ids=lambda variant: variant.name)
+def test_option_variant_passes_its_checks_and_tests(variant, tmp_path, project_venv, record_property):
+    check_and_test(variant, tmp_path, project_venv, record_property)
