@@ -34,8 +34,8 @@ def validate_access_token(raw, request=None) -> dict:
         raise AuthenticationFailed("Access token is invalid.", code="token_invalid") from error
 
 
-def load_session_user(claims: dict):
-    """The token's user, if its session is live and the account active; one query (ASVS 5 7.4.1)."""
+def load_session(claims: dict) -> RefreshFamily:
+    """The token's session and user, if the session is live and the account active; one query (ASVS 5 7.4.1)."""
     family = (
         RefreshFamily.objects.select_related("user")
         .filter(
@@ -49,7 +49,12 @@ def load_session_user(claims: dict):
     )
     if family is None:
         raise AuthenticationFailed("This session has ended. Sign in again.", code="session_revoked")
-    return family.user
+    return family
+
+
+def load_session_user(claims: dict):
+    """The token's user, if its session is live and the account active."""
+    return load_session(claims).user
 
 
 class AccessTokenAuthentication(JWTAuthentication):
@@ -78,6 +83,6 @@ class AccessTokenAuthentication(JWTAuthentication):
         return user, claims
 
     def authenticate_token(self, raw_token, request) -> tuple:
-        """Validate the token and load its user; the token cache overrides this."""
+        """Validate the token and load its user; a subclass may answer from a cache first."""
         claims = validate_access_token(raw_token, request)
         return load_session_user(claims), claims

@@ -5,28 +5,32 @@ key can be replaced without signing everyone out. Each key is used with exactly 
 algorithm (RFC 8725 3.1).
 """
 
+{% if cookiecutter.jwt_algorithm == "HS256" -%}
 import functools
-{%- if cookiecutter.jwt_algorithm == "HS256" %}
 import hashlib
-{%- else %}
-import base64
-import hashlib
-import json
-from pathlib import Path
-{%- endif %}
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-{%- if cookiecutter.jwt_algorithm == "RS256" %}
+{% else -%}
+import base64
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from jwt.algorithms import RSAAlgorithm
-{%- endif %}
-
+{% endif %}
 
 @dataclass(frozen=True)
 class JWTKey:
@@ -55,6 +59,7 @@ def load_key_ring() -> KeyRing:
     previous = [hmac_key(secret) for secret in settings.JWT_PREVIOUS_SIGNING_KEYS]
     return KeyRing(signing=current, verifying={key.kid: key for key in [current, *previous]})
 {%- else %}
+
 
 MINIMUM_RSA_BITS = 2048
 

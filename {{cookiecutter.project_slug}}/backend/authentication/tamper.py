@@ -2,7 +2,8 @@
 
 Expired tokens are not tampering. Past ``TAMPER_THRESHOLD`` invalid tokens within
 ``TAMPER_WINDOW``, requests from that address that present a token get 429 until the
-window ends. The counter lives in the shared cache, so every worker sees it.
+window ends. The counter lives in the shared cache, so every worker sees it; while that
+cache is down, tokens are still verified and the outage is logged, but nothing is counted.
 """
 
 import logging
@@ -14,24 +15,38 @@ from rest_framework.exceptions import Throttled
 from .client_address import client_address
 from .security_log import security_event
 
+logger = logging.getLogger(__name__)
+
 
 def _counter_key(address: str) -> str:
     return f"tamper:{address}"
 
 
 def reject_if_blocked(request, address: str) -> None:
-    if cache.get(_counter_key(address), 0) >= settings.TAMPER_THRESHOLD:
+    try:
+        count = cache.get(_counter_key(address), 0)
+    except Exception as error:  # a cache outage must not turn every authenticated request into a 500
+        logger.warning("tamper counter unavailable: %s", type(error).__name__)
+        return
+    if count >= settings.TAMPER_THRESHOLD:
         security_event("tamper_blocked", request, level=logging.WARNING)
         raise Throttled(wait=settings.TAMPER_WINDOW.total_seconds())
 
 
-def record_invalid_token(request, reason: str) -> None:
-    key = _counter_key(client_address(request))
+def _count_invalid_token(key: str) -> int:
     window = int(settings.TAMPER_WINDOW.total_seconds())
     cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
-        count = 1
+        return 1
+
+
+def record_invalid_token(request, reason: str) -> None:
+    try:
+        count = _count_invalid_token(_counter_key(client_address(request)))
+    except Exception as error:  # the event below is still logged; only the count is lost
+        logger.warning("tamper counter unavailable: %s", type(error).__name__)
+        count = None
     security_event("token_tampered", request, level=logging.WARNING, reason=reason, count=count)

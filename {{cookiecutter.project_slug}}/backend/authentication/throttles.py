@@ -3,20 +3,34 @@
 DRF's default identity trusts X-Forwarded-For when NUM_PROXIES is unset; ours comes from
 authentication.client_address. Login is limited per address and per username, so neither
 rotating addresses nor rotating usernames escapes it (ASVS 5 6.3.1, OWASP WSTG-ATHN-03).
+While the shared cache is down, requests are let through and the outage is logged, rather
+than every request failing with a 500.
 """
 
 import hashlib
 import logging
 
 from rest_framework import throttling
+from rest_framework.exceptions import APIException
 
 from .client_address import client_address
 from .security_log import security_event
+
+logger = logging.getLogger(__name__)
 
 
 class ClientAddressMixin:
     def get_ident(self, request) -> str:
         return client_address(request)
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except APIException:  # a malformed body, reported as such
+            raise
+        except Exception as error:  # the cache is down: serve the request, log the outage
+            logger.warning("throttle cache unavailable: %s", type(error).__name__)
+            return True
 
     def throttle_failure(self) -> bool:
         security_event("throttled", level=logging.WARNING, scope=self.scope)

@@ -164,4 +164,5 @@ class PasswordChangeView(APIView):
         security_event("password_changed", request, user_id=user.pk)
         response = access_response(tokens)
         set_refresh_cookie(response, tokens)
+        write_binding_cookies(request, response, tokens)
         return response

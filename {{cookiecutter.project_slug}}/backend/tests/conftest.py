@@ -2,9 +2,12 @@
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from authentication import token_service
+from authentication.bindings import bind_new_session, write_binding_cookies
 
 PASSWORD = "correct-horse-battery-staple"
 ORIGIN = "https://app.example.test"
@@ -59,10 +62,22 @@ def login(api, user, settings):
     return _login
 
 
+def start_bound_session(user, client):
+    """Start a session through the token service, giving ``client`` whatever cookies a login would
+    bind the tokens to (none unless client bindings are configured)."""
+    request = RequestFactory().post("/api/auth/login/")
+    tokens = token_service.start_session(user, bind_new_session(request))
+    response = HttpResponse()
+    write_binding_cookies(request, response, tokens)
+    for name, morsel in response.cookies.items():
+        client.cookies[name] = morsel.value
+    return tokens
+
+
 @pytest.fixture
-def session(user):
-    """Tokens of a session started directly through the token service."""
-    return token_service.start_session(user)
+def session(user, api):
+    """Tokens of a session started directly through the token service, usable from ``api``."""
+    return start_bound_session(user, api)
 
 
 def bearer(access: str) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from authentication import token_service
 
-from .conftest import ORIGIN, bearer
+from .conftest import ORIGIN, bearer, start_bound_session
 
 pytestmark = pytest.mark.django_db
 
@@ -14,10 +14,10 @@ HEADER = "X-New-Access-Token"
 
 
 @pytest.fixture
-def nearly_expired(user, settings):
+def nearly_expired(user, api, settings):
     """A session whose access token has less time left than the silent-refresh threshold."""
     settings.ACCESS_TOKEN_LIFETIME = timedelta(minutes=4)
-    return token_service.start_session(user)
+    return start_bound_session(user, api)
 
 
 def test_header_appears_outside_auth_paths_when_token_is_near_expiry(api, nearly_expired):

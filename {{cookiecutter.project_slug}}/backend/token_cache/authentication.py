@@ -4,7 +4,7 @@ import contextlib
 
 import jwt
 
-from authentication.access import AccessTokenAuthentication
+from authentication.access import AccessTokenAuthentication, load_session, validate_access_token
 
 from . import store
 
@@ -27,7 +27,8 @@ class CachedAccessTokenAuthentication(AccessTokenAuthentication):
             return super().authenticate_token(raw_token, request)
         if hit is not None:
             return hit
-        user, claims = super().authenticate_token(raw_token, request)
+        claims = validate_access_token(raw_token, request)
+        session = load_session(claims)
         with contextlib.suppress(store.CacheUnavailable):  # already logged; the next request retries
-            store.store(raw_token, user, claims)
-        return user, claims
+            store.store(raw_token, session.user, claims, session.absolute_expires_at)
+        return session.user, claims

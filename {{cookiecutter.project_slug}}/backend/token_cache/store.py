@@ -2,15 +2,16 @@
 
 An entry is keyed on a hash of the whole token, signature included, so only a token that
 was fully validated once can ever hit; it holds the claims and the user fields that
-authorize it, and lives no longer than the token. Revocation writes a marker per session
-that every hit checks in the same round trip, so logout, reuse detection, password change
-and deactivation win over the cache at once. When the cache is down, callers fall back to
-the database and a warning is logged.
+authorize it, and lives no longer than the token or its session. Revocation writes a marker
+per session that every hit checks in the same round trip, so logout, reuse detection,
+password change and deactivation win over the cache at once. When the cache is down,
+callers fall back to the database and a warning is logged.
 """
 
 import hashlib
 import logging
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -49,14 +50,23 @@ def lookup(raw_token, session_id: str | None):
     entry = found.get(keys[0])
     if entry is None or keys[1] in found or entry["claims"].get("sid") != session_id:
         return None
-    user = get_user_model()(**entry["user"])
-    user._state.adding = False
-    user._state.db = "default"
-    return user, entry["claims"]
+    return _cached_user(entry["user"]), entry["claims"]
 
 
-def store(raw_token, user, claims: dict) -> None:
-    ttl = int(claims["exp"] - time.time())
+def _cached_user(fields: dict):
+    """The cached user, as if loaded with ``.only(*USER_FIELDS)``.
+
+    Other fields, such as the password hash, are never cached: reading one loads it from the
+    database (a password change needs it), and ``save()`` writes only the cached fields.
+    """
+    user_model = get_user_model()
+    names = [field.attname for field in user_model._meta.concrete_fields if field.attname in fields]
+    return user_model.from_db("default", names, [fields[name] for name in names])
+
+
+def store(raw_token, user, claims: dict, session_expires_at: datetime) -> None:
+    # An entry outlives neither the token nor its session's absolute end (ASVS 5 10.4.8).
+    ttl = int(min(claims["exp"], session_expires_at.timestamp()) - time.time())
     if ttl <= 0:
         return
     entry = {"claims": claims, "user": {field: getattr(user, field) for field in USER_FIELDS}}
