@@ -99,7 +99,7 @@ def test_token_with_a_changed_signature_is_not_served_from_cache(api, cached_acc
     assert response.json()["code"] == "token_invalid"
 
 
-def test_cache_entry_never_outlives_the_token(api, cached_access):
+def test_cache_entry_never_outlives_the_token(cached_access):
     expires_at = claims(cached_access)["exp"]
 
     cached_until = cache_expiry(store.entry_key(cached_access))
