@@ -10,27 +10,39 @@ import functools
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-@functools.cache
-def _trusted_networks(configured: tuple[str, ...]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(network, strict=False) for network in configured)
+def parse_networks(values, setting: str) -> tuple[Network, ...]:
+    """CIDR strings from a setting; a bad entry stops start-up with the setting's name."""
+    try:
+        return tuple(ipaddress.ip_network(value.strip(), strict=False) for value in values if value.strip())
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{setting} holds an invalid network: {error}") from error
 
 
-def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
+def in_networks(address: str, networks: tuple[Network, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
+    # A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d; compare them as IPv4.
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
     return any(ip in network for network in networks)
+
+
+@functools.cache
+def _trusted_networks(configured: tuple[str, ...]) -> tuple[Network, ...]:
+    return parse_networks(configured, "TRUSTED_PROXIES")
 
 
 def client_address(request) -> str:
     peer = request.META.get("REMOTE_ADDR", "")
     networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
-    if not networks or not _is_trusted(peer, networks):
+    if not networks or not in_networks(peer, networks):
         return peer
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     nearest_trusted = peer
@@ -40,7 +52,7 @@ def client_address(request) -> str:
         except ValueError:
             # A hop our own proxy would never write: stop at the last address we can vouch for.
             return nearest_trusted
-        if not _is_trusted(hop, networks):
+        if not in_networks(hop, networks):
             return hop
         nearest_trusted = hop
     return nearest_trusted

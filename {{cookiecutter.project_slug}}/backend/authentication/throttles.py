@@ -3,8 +3,9 @@
 DRF's default identity trusts X-Forwarded-For when NUM_PROXIES is unset; ours comes from
 authentication.client_address. Login is limited per address and per username, so neither
 rotating addresses nor rotating usernames escapes it (ASVS 5 6.3.1, OWASP WSTG-ATHN-03).
-While the shared cache is down, requests are let through and the outage is logged, rather
-than every request failing with a 500.
+While the shared cache is down, throttles fail open: requests are served and each one
+raises a ``throttle_unavailable`` security event at ERROR level for alerting, rather than
+every request failing with a 500 (a deliberate choice: an outage must not lock users out).
 """
 
 import hashlib
@@ -16,8 +17,6 @@ from rest_framework.exceptions import APIException
 from .client_address import client_address
 from .security_log import security_event
 
-logger = logging.getLogger(__name__)
-
 
 class ClientAddressMixin:
     def get_ident(self, request) -> str:
@@ -28,8 +27,10 @@ class ClientAddressMixin:
             return super().allow_request(request, view)
         except APIException:  # a malformed body, reported as such
             raise
-        except Exception as error:  # the cache is down: serve the request, log the outage
-            logger.warning("throttle cache unavailable: %s", type(error).__name__)
+        except Exception as error:  # the cache is down: serve the request, raise an alert
+            security_event(
+                "throttle_unavailable", request, level=logging.ERROR, scope=self.scope, error=type(error).__name__
+            )
             return True
 
     def throttle_failure(self) -> bool:

@@ -157,9 +157,9 @@ class PasswordChangeView(APIView):
             raise ValidationError({"new_password": list(error.messages)}) from error
         with transaction.atomic():
             user.set_password(data["new_password"])
+            # Saving a new password ends every session (authentication.receivers, ASVS 5 7.4.3);
+            # this client continues in a new one.
             user.save(update_fields=["password"])
-            # ASVS 5 7.4.3: every session ends; this client continues in a new one.
-            token_service.revoke_user_sessions(user, "password_change")
             tokens = token_service.start_session(user, token_service.bound_claims(request.auth))
         security_event("password_changed", request, user_id=user.pk)
         response = access_response(tokens)

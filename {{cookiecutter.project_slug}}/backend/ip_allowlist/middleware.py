@@ -5,36 +5,23 @@ right-most untrusted hop behind ``TRUSTED_PROXIES``. A forged ``X-Forwarded-For`
 untrusted peer never changes the decision (OWASP WSTG-ATHZ-02).
 """
 
-import ipaddress
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.http import JsonResponse
 
-from authentication.client_address import client_address
+from authentication.client_address import client_address, in_networks, parse_networks
 from authentication.security_log import security_event
 from config.errors import error_body
-
-
-def parse_networks(values) -> tuple:
-    try:
-        return tuple(ipaddress.ip_network(value.strip(), strict=False) for value in values if value.strip())
-    except ValueError as error:
-        raise ImproperlyConfigured(f"IP_ALLOWLIST holds an invalid network: {error}") from error
 
 
 class IPAllowlistMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.networks = parse_networks(settings.IP_ALLOWLIST)
+        self.networks = parse_networks(settings.IP_ALLOWLIST, "IP_ALLOWLIST")
 
     def is_allowed(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in self.networks)
+        return in_networks(address, self.networks)
 
     def __call__(self, request):
         if request.path.startswith(settings.IP_ALLOWLIST_PATH_PREFIX):

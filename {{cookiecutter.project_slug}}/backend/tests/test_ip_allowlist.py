@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.wsgi import WSGIHandler
 from rest_framework.test import APIClient
 
+from authentication.client_address import in_networks, parse_networks
+
 from .conftest import ORIGIN, PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +170,9 @@ def test_an_invalid_network_stops_start_up(settings, network):
 
     with pytest.raises(ImproperlyConfigured, match="IP_ALLOWLIST"):
         WSGIHandler()
+
+
+def test_ipv4_client_seen_through_a_dual_stack_socket_is_matched_as_ipv4():
+    networks = parse_networks(["127.0.0.0/8"], "IP_ALLOWLIST")
+    assert in_networks("::ffff:127.0.0.1", networks)
+    assert not in_networks("::ffff:203.0.113.7", networks)

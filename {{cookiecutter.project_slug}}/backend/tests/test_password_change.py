@@ -66,3 +66,17 @@ def test_weak_new_password_is_rejected_by_django_validators(api, login, user):
 def test_password_change_requires_authentication(api, user):
     response = api.post("/api/auth/password/", {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
     assert response.status_code == 401
+
+
+def test_password_set_outside_the_api_ends_every_session(api, session, user, django_capture_on_commit_callbacks):
+    """ASVS 5 7.4.3: the admin or ``manage.py changepassword`` ends sessions too."""
+    with django_capture_on_commit_callbacks(execute=True):
+        user.set_password(NEW_PASSWORD)
+        user.save()
+    assert api.get("/api/me/", **bearer(session.access)).status_code == 401
+
+
+def test_saving_a_user_without_a_new_password_keeps_sessions(api, session, user):
+    user.first_name = "Alice"
+    user.save()
+    assert api.get("/api/me/", **bearer(session.access)).status_code == 200

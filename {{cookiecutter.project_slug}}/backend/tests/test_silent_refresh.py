@@ -16,7 +16,7 @@ HEADER = "X-New-Access-Token"
 @pytest.fixture
 def nearly_expired(user, api, settings):
     """A session whose access token has less time left than the silent-refresh threshold."""
-    settings.ACCESS_TOKEN_LIFETIME = timedelta(minutes=4)
+    settings.ACCESS_TOKEN_LIFETIME = settings.SILENT_REFRESH_THRESHOLD / 2
     return start_bound_session(user, api)
 
 

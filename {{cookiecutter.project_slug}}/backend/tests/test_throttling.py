@@ -1,7 +1,10 @@
 """Login throttling per client address and per username, immune to forged X-Forwarded-For (SPEC 3.4)."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework.test import APIClient
+
+from authentication.client_address import parse_networks
 
 from .conftest import ORIGIN
 
@@ -47,3 +50,8 @@ def test_trusted_proxy_makes_forwarded_client_count(user, settings):
     clients = [APIClient(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}", **HEADERS) for i in range(6)]
     statuses = [attempt(client, username=f"user{i}").status_code for i, client in enumerate(clients)]
     assert 429 not in statuses
+
+
+def test_invalid_trusted_proxies_setting_stops_with_its_name():
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        parse_networks(["10.0.0.0/8", "not-a-network"], "TRUSTED_PROXIES")

@@ -163,7 +163,7 @@ SESSION_ABSOLUTE_LIFETIME = timedelta(
 # successor instead of tripping reuse detection: two tabs or a retried request (ASVS 5 15.4.2).
 REFRESH_GRACE_PERIOD = timedelta(seconds=env.int("JWT_REFRESH_GRACE_SECONDS", default=5))
 # Successful API responses carry a new access token when the presented one expires within this.
-SILENT_REFRESH_THRESHOLD = timedelta(seconds=env.int("JWT_SILENT_REFRESH_THRESHOLD", default=300))
+SILENT_REFRESH_THRESHOLD = timedelta(seconds=env.int("JWT_SILENT_REFRESH_THRESHOLD", default={{ {"standard": "5 * 60", "high_security": "60", "low_risk": "5 * 60"}[cookiecutter.token_lifetime_profile] }}))
 
 JWT_ALGORITHM = "{{ cookiecutter.jwt_algorithm }}"
 {%- if cookiecutter.jwt_algorithm == "HS256" %}
