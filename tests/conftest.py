@@ -3,11 +3,8 @@ per-variant databases, and a progress line per variant."""
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,10 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.baking import TEMPLATE_DIR
+from tests.project_env import ensure_project_venv
 
-CACHE_DIR = TEMPLATE_DIR / ".cache"
-REQUIREMENTS_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "backend" / "requirements"
 _session_start = time.monotonic()
 
 
@@ -38,8 +33,10 @@ def pytest_runtest_logreport(report):
 
 def pytest_terminal_summary(terminalreporter):
     lines = [
-        value for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
-        for name, value in getattr(report, "user_properties", []) if name == "progress"
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "progress"
     ]
     if lines:
         terminalreporter.section("variants")
@@ -48,29 +45,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"wall time since start: {time.monotonic() - _session_start:.1f}s")
 
 
-def _requirements_hash() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(REQUIREMENTS_DIR.glob("*.txt")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 @pytest.fixture(scope="session")
 def project_venv() -> Path:
     """One virtual environment with the generated projects' pinned requirements, built once and cached."""
-    CACHE_DIR.mkdir(exist_ok=True)
-    venv = CACHE_DIR / f"project-venv-{_requirements_hash()}"
-    with open(CACHE_DIR / "venv.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (venv / "ready").exists():
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-            subprocess.run(
-                [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r", "local.txt"],
-                cwd=REQUIREMENTS_DIR,
-                check=True,
-            )
-            (venv / "ready").touch()
-    return venv
+    return ensure_project_venv()
 
 
 def variant_database_url(name: str) -> str | None:

@@ -25,7 +25,12 @@ def project_files(project):
 def check_variant(variant, tmp_path):
     project = bake(tmp_path, **variant.context)
     files = dict(project_files(project))
-    residue = [f"{path.relative_to(project)}: {match.group(0)}" for path, text in files.items() for match in [RESIDUE.search(text)] if match]
+    residue = [
+        f"{path.relative_to(project)}: {match.group(0)}"
+        for path, text in files.items()
+        for match in [RESIDUE.search(text)]
+        if match
+    ]
     assert not residue, f"template residue in {variant.name}: {residue[:5]}"
 
     for flag, paths in FEATURE_FILES.items():
@@ -34,7 +39,11 @@ def check_variant(variant, tmp_path):
             assert (project / relative).exists() == enabled, f"{relative} with {flag}={variant.value(flag)}"
         if not enabled:
             pattern = re.compile("|".join(map(re.escape, TRACES[flag])), re.IGNORECASE)
-            leaks = [str(path.relative_to(project)) for path, text in files.items() if pattern.search(text) or pattern.search(str(path.relative_to(project)))]
+            leaks = [
+                str(path.relative_to(project))
+                for path, text in files.items()
+                if pattern.search(text) or pattern.search(str(path.relative_to(project)))
+            ]
             assert not leaks, f"{flag} is off but these files mention it: {leaks}"
 
     rs256 = variant.value("jwt_algorithm") == "RS256"
@@ -65,4 +74,3 @@ def test_every_combination_of_every_option_generates_cleanly(tmp_path, record_pr
         check_variant(variant, tmp_path / str(index))
     elapsed = time.monotonic() - start
     record_property("progress", f"all {len(variants)} combinations generated and checked in {elapsed:.1f}s")
-

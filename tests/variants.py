@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from tests.baking import DEFAULTS
 
 FLAGS = ["use_mobile_endpoints", "use_fingerprinting", "use_ip_allowlist", "use_token_cache"]
-SHORT = {"use_mobile_endpoints": "mobile", "use_fingerprinting": "fp", "use_ip_allowlist": "allow", "use_token_cache": "cache"}
+SHORT = {
+    "use_mobile_endpoints": "mobile",
+    "use_fingerprinting": "fp",
+    "use_ip_allowlist": "allow",
+    "use_token_cache": "cache",
+}
 CHOICES = {name: value for name, value in DEFAULTS.items() if isinstance(value, list)}
 
 # Words that only a feature's own code may contain: when the flag is off they must appear nowhere.
@@ -67,7 +72,9 @@ OPTION_VARIANTS = [
     Variant("rs256-all", {"jwt_algorithm": "RS256", **ALL_FLAGS_ON}),
     Variant("rs256-none", {"jwt_algorithm": "RS256"}),
     Variant("high-security", {"token_lifetime_profile": "high_security", "use_token_cache": "y"}),
-    Variant("low-risk-api-only", {"token_lifetime_profile": "low_risk", "frontend": "none", "use_mobile_endpoints": "y"}),
+    Variant(
+        "low-risk-api-only", {"token_lifetime_profile": "low_risk", "frontend": "none", "use_mobile_endpoints": "y"}
+    ),
 ]
 
 

@@ -35,3 +35,9 @@ def test_unknown_api_path_gets_json_404(client):
     response = client.get("/api/does-not-exist/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def test_version_is_public(client):
+    response = client.get("/api/version/")
+    assert response.status_code == 200
+    assert set(response.json()) == {"name", "version"}
