@@ -23,6 +23,11 @@ def mark_for_silent_refresh(request, claims: dict) -> None:
         setattr(getattr(request, "_request", request), RENEW_ATTRIBUTE, claims)
 
 
+def cancel_silent_refresh(request) -> None:
+    """For responses that end the presented token's session and carry their own new tokens."""
+    setattr(getattr(request, "_request", request), RENEW_ATTRIBUTE, None)
+
+
 class SilentRefreshMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -23,6 +23,7 @@ class ClientAddressMixin:
         return client_address(request)
 
     def allow_request(self, request, view) -> bool:
+        self.request = request  # for the security event if the request is refused
         try:
             return super().allow_request(request, view)
         except APIException:  # a malformed body, reported as such
@@ -34,7 +35,7 @@ class ClientAddressMixin:
             return True
 
     def throttle_failure(self) -> bool:
-        security_event("throttled", level=logging.WARNING, scope=self.scope)
+        security_event("throttled", self.request, level=logging.WARNING, scope=self.scope)
         return False
 
 

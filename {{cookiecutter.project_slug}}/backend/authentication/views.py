@@ -30,6 +30,7 @@ from .serializers import (
     TokenCheckSerializer,
     VerifyResponseSerializer,
 )
+from .silent_refresh import cancel_silent_refresh
 from .throttles import LoginAddressThrottle, LoginUsernameThrottle
 
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 429)}
@@ -162,6 +163,7 @@ class PasswordChangeView(APIView):
             user.save(update_fields=["password"])
             tokens = token_service.start_session(user, token_service.bound_claims(request.auth))
         security_event("password_changed", request, user_id=user.pk)
+        cancel_silent_refresh(request)  # the presented token's session has just ended
         response = access_response(tokens)
         set_refresh_cookie(response, tokens)
         write_binding_cookies(request, response, tokens)

@@ -6,7 +6,7 @@ import pytest
 
 from authentication import token_service
 
-from .conftest import ORIGIN, bearer, start_bound_session
+from .conftest import ORIGIN, PASSWORD, bearer, start_bound_session
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,14 @@ def test_header_is_exposed_to_the_allowed_frontend_origin(api, nearly_expired):
     response = api.get("/api/me/", HTTP_ORIGIN=ORIGIN, **bearer(nearly_expired.access))
     assert response["Access-Control-Allow-Origin"] == ORIGIN
     assert HEADER in response["Access-Control-Expose-Headers"]
+
+
+def test_password_change_response_carries_no_header_for_the_ended_session(api, nearly_expired):
+    response = api.post(
+        "/api/auth/password/",
+        {"current_password": PASSWORD, "new_password": "a-brand-new-passphrase-42"},
+        format="json",
+        **bearer(nearly_expired.access),
+    )
+    assert response.status_code == 200
+    assert HEADER not in response

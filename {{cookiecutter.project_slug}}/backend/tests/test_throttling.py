@@ -1,5 +1,7 @@
 """Login throttling per client address and per username, immune to forged X-Forwarded-For (SPEC 3.4)."""
 
+import logging
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.test import APIClient
@@ -55,3 +57,13 @@ def test_trusted_proxy_makes_forwarded_client_count(user, settings):
 def test_invalid_trusted_proxies_setting_stops_with_its_name():
     with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
         parse_networks(["10.0.0.0/8", "not-a-network"], "TRUSTED_PROXIES")
+
+
+def test_throttled_login_is_a_security_event_with_the_client_address(api, user, caplog):
+    caplog.set_level(logging.INFO, logger="security")
+    for _ in range(6):
+        attempt(api)
+    events = [record for record in caplog.records if getattr(record, "event", None) == "throttled"]
+    assert events
+    assert events[-1].client_ip == "127.0.0.1"
+    assert events[-1].scope in ("login", "login_username")
