@@ -38,6 +38,8 @@ REMOVE_WHEN: dict[str, dict[str, list[str]]] = {
         "n": [
             "backend/authentication/fingerprint.py",
             "backend/tests/test_fingerprint.py",
+            "frontend/mobile/fingerprint.ts",
+            "frontend/mobile/fingerprint.test.ts",
         ],
     },
     "use_ip_allowlist": {

@@ -31,6 +31,18 @@ def pytest_runtest_logreport(report):
             sys.stdout.flush()
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failure: every check must really run (TEMPLATE_TESTS_FORBID_SKIPS=1)."""
+    if os.environ.get("TEMPLATE_TESTS_FORBID_SKIPS") != "1" or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        for report in skipped:
+            reporter.write_line(f"not allowed to skip here: {report.nodeid}: {report.longrepr[-1]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter):
     lines = [
         value

@@ -18,7 +18,7 @@ SHORT = {
     "use_ip_allowlist": "allow",
     "use_token_cache": "cache",
 }
-CHOICES = {name: value for name, value in DEFAULTS.items() if isinstance(value, list)}
+CHOICES = {name: value for name, value in DEFAULTS.items() if isinstance(value, list) and not name.startswith("_")}
 
 # Words that only a feature's own code may contain: when the flag is off they must appear nowhere.
 TRACES = {

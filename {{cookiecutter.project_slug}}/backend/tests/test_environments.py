@@ -4,21 +4,19 @@ Staging and production refuse to start without their secrets, naming the variabl
 is plain HTTP with the localhost frontend; production is HTTPS-only with strict CORS.
 """
 
-import functools
-import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-BACKEND = Path(__file__).resolve().parent.parent
-{%- if cookiecutter.jwt_algorithm == "HS256" %}
+from .settings_probe import BACKEND, import_settings, settings_values
+
+{% if cookiecutter.jwt_algorithm == "HS256" -%}
 SIGNING = {"JWT_SIGNING_KEY": "signing-key-0a1b2c3d4e5f60718293a4b5c6d7e8f9-0a1b2c3d"}
-{%- else %}
+{% else -%}
 SIGNING = {"JWT_PRIVATE_KEY_FILE": "/run/secrets/jwt-private.pem"}
-{%- endif %}
+{% endif -%}
 DEPLOYED_ENV = {
     "DJANGO_SECRET_KEY": "deploy-check-9f8e7d6c5b4a39281706f5e4d3c2b1a0-9f8e7d6c5b4a3928",
     **SIGNING,
@@ -44,32 +42,12 @@ SETTING_NAMES = [
 ]
 
 
-def load_settings(module: str, env: dict) -> subprocess.CompletedProcess:
-    """Import the settings module as a process would at start-up and print the values under test."""
-    script = (
-        "import importlib, json, sys; settings = importlib.import_module(sys.argv[1]); "
-        "print(json.dumps(dict((name, getattr(settings, name, None)) for name in sys.argv[2:])))"
-    )
-    clean = {key: value for key, value in os.environ.items() if key not in DEPLOYED_ENV and key != "DEBUG"}
-    return subprocess.run(
-        [sys.executable, "-c", script, f"config.settings.{module}", *SETTING_NAMES],
-        cwd=BACKEND,
-        env={**clean, **env, "DJANGO_SETTINGS_MODULE": f"config.settings.{module}"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-@functools.cache
-def _settings_of(module: str, env_items: frozenset) -> dict:
-    result = load_settings(module, dict(env_items))
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def load_settings(module: str, env: dict):
+    return import_settings(module, env, SETTING_NAMES, drop=DEPLOYED_ENV)
 
 
 def settings_of(module: str, env: dict) -> dict:
-    return _settings_of(module, frozenset(env.items()))
+    return settings_values(module, env, SETTING_NAMES, drop=tuple(DEPLOYED_ENV))
 
 
 @pytest.mark.parametrize("missing", sorted(DEPLOYED_ENV))

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from token_cache import store
 
 from .conftest import ORIGIN, PASSWORD, bearer
+from .settings_probe import settings_values
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +205,17 @@ def test_an_outage_never_turns_into_a_server_error(api, login, user, settings, c
     assert me(api, access).status_code == 401
     unmarked = [record for record in caplog.records if record.name == "token_cache.receivers"]
     assert [record.levelno for record in unmarked] == [logging.ERROR]
+
+
+def test_local_development_without_redis_does_not_cache_tokens():
+    """Revocation from another process must reach the server, which a per-process cache cannot do."""
+    local = {"DJANGO_SECRET_KEY": "local-secret-for-the-token-cache-test"}
+    without_redis = settings_values("local", {**local, "REDIS_URL": ""}, ["REST_FRAMEWORK"])
+    with_redis = settings_values("local", {**local, "REDIS_URL": "redis://127.0.0.1:6379/0"}, ["REST_FRAMEWORK"])
+
+    assert without_redis["REST_FRAMEWORK"]["DEFAULT_AUTHENTICATION_CLASSES"] == [
+        "authentication.access.AccessTokenAuthentication"
+    ]
+    assert with_redis["REST_FRAMEWORK"]["DEFAULT_AUTHENTICATION_CLASSES"] == [
+        "token_cache.authentication.CachedAccessTokenAuthentication"
+    ]

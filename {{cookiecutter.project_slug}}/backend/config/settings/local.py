@@ -26,6 +26,11 @@ if env("REDIS_URL", default=""):
     CACHES["default"]["LOCATION"] = env("REDIS_URL")  # noqa: F405
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+{%- if cookiecutter.use_token_cache == "y" %}
+    # A per-process cache would keep serving tokens that another process (a management command,
+    # a second server) has revoked: without Redis the token cache is off.
+    REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["authentication.access.AccessTokenAuthentication"]  # noqa: F405
+{%- endif %}
 
 # Plain HTTP on localhost: no Secure flag, so no __Secure- prefix either.
 REFRESH_COOKIE_NAME = "refresh_token"

@@ -1,0 +1,87 @@
+"use client";
+
+import { useRouter, useSearchParams } from "next/navigation";
+import { type FormEvent, useEffect, useState } from "react";
+
+import { isSessionEndReason, loginErrorMessage } from "@/lib/auth";
+
+import { useAuth } from "./AuthProvider";
+import { safeNextPath } from "./loginPath";
+import { SessionNotice } from "./SessionNotice";
+
+export function LoginForm() {
+  const auth = useAuth();
+  const router = useRouter();
+  const params = useSearchParams();
+  const reasonParam = params.get("reason");
+  const reason = isSessionEndReason(reasonParam) ? reasonParam : null;
+  const next = safeNextPath(params.get("next"));
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const signedIn = auth?.status === "authenticated";
+  useEffect(() => {
+    if (signedIn) {
+      router.replace(next); // signed in here, restored from the cookie, or in another tab
+    }
+  }, [signedIn, next, router]);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (auth === null) {
+      return;
+    }
+    setSubmitting(true);
+    setError(null);
+    try {
+      await auth.login(username, password);
+    } catch (failure) {
+      setError(loginErrorMessage(failure));
+      setPassword("");
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <section className="card">
+      <h1>Sign in</h1>
+      {!error && <SessionNotice reason={reason} />}
+      {auth?.offline && !error && (
+        <p role="status" className="notice warning">
+          Cannot reach the server right now. You can still try to sign in.
+        </p>
+      )}
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <label htmlFor="username">Username</label>
+        <input
+          id="username"
+          name="username"
+          autoComplete="username"
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+          required
+        />
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          required
+        />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={submitting || auth === null || auth.status === "loading"}>
+          {submitting ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </section>
+  );
+}
