@@ -2,6 +2,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.errors import error_responses
+
 from .serializers import UserSerializer
 
 
@@ -12,6 +14,8 @@ class MeView(APIView):
     about to expire (see authentication.silent_refresh).
     """
 
-    @extend_schema(responses=UserSerializer, summary="The signed-in user")
+    @extend_schema(
+        responses={200: UserSerializer, **error_responses(401, 403, 429, 503)}, summary="The signed-in user"
+    )
     def get(self, request):
         return Response(UserSerializer(request.user).data)

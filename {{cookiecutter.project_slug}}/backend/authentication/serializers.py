@@ -31,9 +31,3 @@ class VerifyResponseSerializer(serializers.Serializer):
 
 class TokenCheckResponseSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.cache import add_never_cache_headers
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import UserSerializer
+from config.errors import error_responses
 
 from . import token_service
 from .access import load_session_user, validate_access_token
@@ -23,7 +24,6 @@ from .exceptions import InvalidCredentials, RefreshRejected
 from .security_log import security_event
 from .serializers import (
     AccessResponseSerializer,
-    ErrorSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
     TokenCheckResponseSerializer,
@@ -33,7 +33,8 @@ from .serializers import (
 from .silent_refresh import cancel_silent_refresh
 from .throttles import LoginAddressThrottle, LoginUsernameThrottle
 
-ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 429)}
+# Every auth endpoint may also answer 415 (a body that is not JSON) and 503 (database down).
+ERRORS = error_responses(400, 401, 403, 415, 429, 503)
 
 
 def access_response(tokens: token_service.IssuedTokens) -> Response:

@@ -1,14 +1,15 @@
 """One JSON error shape for every API failure: ``{"detail": str, "code": str, "fields"?: {...}}``.
 
-Only this module builds error bodies. Tracebacks, settings and tokens never reach a
-response (ASVS 5 16.5.1).
+Only this module builds error bodies, and it also describes them for the OpenAPI schema.
+Tracebacks, settings and tokens never reach a response (ASVS 5 16.5.1).
 """
 
 import logging
 
 from django.db import DatabaseError
 from django.http import JsonResponse
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -24,6 +25,29 @@ def error_body(detail: str, code: str, fields: dict | None = None) -> dict:
 
 def error_response(detail: str, code: str, http_status: int, fields: dict | None = None) -> Response:
     return Response(error_body(detail, code, fields), status=http_status)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body, as the OpenAPI schema shows it."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The request body is malformed, or a field is missing or invalid.",
+    401: "Missing, invalid or expired credentials.",
+    403: "Refused: a cross-site request, or a client this API does not serve.",
+    415: "The request body is not JSON.",
+    429: "Too many requests; retry later.",
+    503: "The database is unavailable; retry later.",
+}
+
+
+def error_responses(*statuses: int) -> dict:
+    """OpenAPI responses for ``@extend_schema``: the error body under each status a view can answer."""
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in statuses}
 
 
 def _field_errors(detail) -> dict:

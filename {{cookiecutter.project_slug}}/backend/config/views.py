@@ -7,6 +7,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .errors import error_responses
+
 
 class VersionView(APIView):
     """``GET /api/version/``: which API this is; for deploy checks and client compatibility."""
@@ -15,7 +17,10 @@ class VersionView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        responses=inline_serializer("Version", {"name": serializers.CharField(), "version": serializers.CharField()})
+        responses={
+            200: inline_serializer("Version", {"name": serializers.CharField(), "version": serializers.CharField()}),
+            **error_responses(403, 429),
+        }
     )
     def get(self, request):
         return Response({"name": settings.PROJECT_NAME, "version": settings.SPECTACULAR_SETTINGS["VERSION"]})

@@ -1,5 +1,7 @@
 """Shared fixtures: users, an API client that behaves like the browser client, and login helpers."""
 
+import logging
+
 import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -82,3 +84,12 @@ def session(user, api):
 
 def bearer(access: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {access}"}
+
+
+@pytest.fixture
+def security_events(caplog):
+    """Events written to the ``security`` logger (which does not propagate to the root logger)."""
+    logger = logging.getLogger("security")
+    logger.addHandler(caplog.handler)
+    yield lambda: [record for record in caplog.records if record.name == "security"]
+    logger.removeHandler(caplog.handler)

@@ -32,15 +32,6 @@ def browser() -> APIClient:
     return APIClient(HTTP_ORIGIN=ORIGIN, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
 
 
-@pytest.fixture
-def security_events(caplog):
-    """Events written to the ``security`` logger (which does not propagate to the root logger)."""
-    logger = logging.getLogger("security")
-    logger.addHandler(caplog.handler)
-    yield lambda: [record for record in caplog.records if record.name == "security"]
-    logger.removeHandler(caplog.handler)
-
-
 def test_login_sets_a_hardened_fingerprint_cookie(login, settings):
     cookie = login().cookies[COOKIE]
 

@@ -31,15 +31,6 @@ def sign_in(client: APIClient, **extra):
 
 
 @pytest.fixture
-def security_events(caplog):
-    """Events written to the ``security`` logger (which does not propagate to the root logger)."""
-    logger = logging.getLogger("security")
-    logger.addHandler(caplog.handler)
-    yield lambda: [record for record in caplog.records if record.name == "security"]
-    logger.removeHandler(caplog.handler)
-
-
-@pytest.fixture
 def behind_proxy(settings):
     """A deployment behind our own proxies in 10.0.0.0/8, allowing one office network."""
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]

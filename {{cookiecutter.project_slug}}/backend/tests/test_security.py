@@ -146,17 +146,8 @@ def age_rotation(refresh_token: str, by: timedelta) -> None:
     assert IssuedRefreshToken.objects.filter(jti=jti).update(rotated_at=F("rotated_at") - by) == 1
 
 
-@pytest.fixture
-def security_log(caplog):
-    """Records of the ``security`` logger, which does not propagate to the root logger."""
-    logger = logging.getLogger("security")
-    logger.addHandler(caplog.handler)
-    yield caplog
-    logger.removeHandler(caplog.handler)
-
-
-def events(caplog, name: str) -> list[logging.LogRecord]:
-    return [record for record in caplog.records if getattr(record, "event", None) == name]
+def events(security_events, name: str) -> list[logging.LogRecord]:
+    return [record for record in security_events() if getattr(record, "event", None) == name]
 
 
 @pytest.fixture
@@ -312,13 +303,13 @@ def test_changed_payload_with_the_original_signature_is_rejected(api, access, cl
     assert_rejected_access(api, forged, settings)
 
 
-def test_expired_token_is_rejected_as_expired_and_not_as_tampering(api, claims, settings, security_log):
+def test_expired_token_is_rejected_as_expired_and_not_as_tampering(api, claims, settings, security_events):
     """R-7519-exp/nbf, R-ASVS5-9.2.1: expired means 401 ``token_expired``; it is not a tamper event."""
     now = int(time.time())
     expired = signed_with_our_key({**claims, "iat": now - 3600, "exp": now - 60})
     assert_error(api.get(VERIFY_URL, **bearer(expired)), 401, settings, "token_expired")
     assert api.post(CHECK_URL, {"token": expired}, format="json").json() == {"valid": False}
-    assert events(security_log, "token_tampered") == []
+    assert events(security_events, "token_tampered") == []
 
 
 def test_not_yet_valid_token_is_rejected(api, claims, settings):
@@ -474,11 +465,11 @@ def test_malformed_authorization_header_gets_401_not_500(bare_api, settings, aut
 # --- Tamper detection ----------------------------------------------------------------------
 
 
-def test_invalid_token_is_logged_as_a_security_event_with_the_client_address(api, access, settings, security_log):
+def test_invalid_token_is_logged_as_a_security_event_with_the_client_address(api, access, settings, security_events):
     """R-ASVS4-3.5.3: tampering is a security event with the caller's address; the token is not logged."""
     forged = flip_signature_character(access)
     assert_error(api.get(VERIFY_URL, **bearer(forged)), 401, settings, "token_invalid")
-    [record] = events(security_log, "token_tampered")
+    [record] = events(security_events, "token_tampered")
     assert record.levelno == logging.WARNING
     assert record.client_ip == "127.0.0.1"
     assert record.count == 1
@@ -487,17 +478,17 @@ def test_invalid_token_is_logged_as_a_security_event_with_the_client_address(api
     assert access.split(".")[1] not in logged
 
 
-def test_repeated_invalid_tokens_from_one_address_get_429(api, access, settings, security_log):
+def test_repeated_invalid_tokens_from_one_address_get_429(api, access, settings, security_events):
     """R-ASVS4-3.5.3, SPEC 3.2: past the tamper threshold that address is answered 429; others are not."""
     settings.TAMPER_THRESHOLD = 3
     forged = flip_signature_character(access)
     for _ in range(3):
         assert_error(api.get(VERIFY_URL, **bearer(forged)), 401, settings, "token_invalid")
-    assert [record.count for record in events(security_log, "token_tampered")] == [1, 2, 3]
+    assert [record.count for record in events(security_events, "token_tampered")] == [1, 2, 3]
     response = api.get(VERIFY_URL, **bearer(access))
     assert_error(response, 429, settings, "throttled")
     assert int(response["Retry-After"]) > 0
-    assert events(security_log, "tamper_blocked")
+    assert events(security_events, "tamper_blocked")
     assert api.get(VERIFY_URL, REMOTE_ADDR="127.0.0.2", **bearer(access)).status_code == 200
 
 
@@ -511,14 +502,14 @@ def test_forwarded_for_header_does_not_escape_the_tamper_block(api, access, sett
     assert_error(response, 429, settings, "throttled")
 
 
-def test_expired_tokens_do_not_count_as_tampering(api, claims, access, settings, security_log):
+def test_expired_tokens_do_not_count_as_tampering(api, claims, access, settings, security_events):
     """R-7519-exp/nbf, SPEC 9 (the guide logged expiry as tampering): expired tokens never lead to a block."""
     settings.TAMPER_THRESHOLD = 2
     now = int(time.time())
     expired = signed_with_our_key({**claims, "iat": now - 3600, "exp": now - 1})
     for _ in range(5):
         assert_error(api.get(VERIFY_URL, **bearer(expired)), 401, settings, "token_expired")
-    assert events(security_log, "token_tampered") == []
+    assert events(security_events, "token_tampered") == []
     assert api.get(VERIFY_URL, **bearer(access)).status_code == 200
 
 
@@ -568,7 +559,7 @@ def test_rotated_out_refresh_token_is_rejected_after_the_grace_window(api, acces
     assert_cookie_cleared(response, settings)
 
 
-def test_reused_refresh_token_revokes_the_family(api, access, settings, security_log, commit_callbacks):
+def test_reused_refresh_token_revokes_the_family(api, access, settings, security_events, commit_callbacks):
     """R-9700-4.14.2, R-ASVS5-10.4.5: replaying a rotated token revokes the live refresh and access tokens."""
     old = refresh_cookie(api, settings)
     rotated = api.post(REFRESH_URL)
@@ -584,7 +575,7 @@ def test_reused_refresh_token_revokes_the_family(api, access, settings, security
     family = family_of(old)
     assert family.is_revoked
     assert family.revoke_reason == "reuse_detected"
-    assert events(security_log, "refresh_reuse_detected")
+    assert events(security_events, "refresh_reuse_detected")
 
     api.cookies[settings.REFRESH_COOKIE_NAME] = current_refresh
     assert_error(api.post(REFRESH_URL), 401, settings, "session_revoked")
@@ -648,7 +639,7 @@ def test_session_ends_at_its_absolute_cap(api, login, settings):
     assert_error(api.get(VERIFY_URL, **bearer(access)), 401, settings)
 
 
-def test_logout_revokes_the_session_and_clears_the_cookie(api, access, settings, security_log):
+def test_logout_revokes_the_session_and_clears_the_cookie(api, access, settings, security_events):
     """R-ASVS5-7.4.1, R-9700-4.14.2: logout revokes the whole family and removes the cookie."""
     refresh = refresh_cookie(api, settings)
     response = api.post(LOGOUT_URL)
@@ -657,7 +648,7 @@ def test_logout_revokes_the_session_and_clears_the_cookie(api, access, settings,
     family = family_of(refresh)
     assert family.is_revoked
     assert family.revoke_reason == "logout"
-    assert events(security_log, "logout")
+    assert events(security_events, "logout")
 
 
 def test_logout_works_with_only_the_cookie_and_an_expired_access_token(api, claims, settings):

@@ -1,7 +1,5 @@
 """Login throttling per client address and per username, immune to forged X-Forwarded-For (SPEC 3.4)."""
 
-import logging
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.test import APIClient
@@ -59,11 +57,10 @@ def test_invalid_trusted_proxies_setting_stops_with_its_name():
         parse_networks(["10.0.0.0/8", "not-a-network"], "TRUSTED_PROXIES")
 
 
-def test_throttled_login_is_a_security_event_with_the_client_address(api, user, caplog):
-    caplog.set_level(logging.INFO, logger="security")
+def test_throttled_login_is_a_security_event_with_the_client_address(api, user, security_events):
     for _ in range(6):
         attempt(api)
-    events = [record for record in caplog.records if getattr(record, "event", None) == "throttled"]
+    events = [record for record in security_events() if record.event == "throttled"]
     assert events
     assert events[-1].client_ip == "127.0.0.1"
     assert events[-1].scope in ("login", "login_username")

@@ -12,6 +12,7 @@ import {
   type RestoreResult,
   type SessionState,
   type User,
+  LOADING,
   getAuthClient,
   startProactiveRefresh,
 } from "@/lib/auth";
@@ -27,14 +28,6 @@ export interface AuthContextValue extends SessionState {
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
-const SERVER_SNAPSHOT: SessionState = {
-  status: "loading",
-  user: null,
-  accessToken: null,
-  expiresAt: null,
-  lifetimeMs: null,
-  endReason: null,
-};
 const noSubscription = () => () => undefined;
 
 export function AuthProvider({ children }: { children: ReactNode }) {
@@ -42,8 +35,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const client = useMemo(() => (typeof window === "undefined" ? null : getAuthClient()), []);
   const state = useSyncExternalStore(
     client?.session.subscribe ?? noSubscription,
-    client?.session.getSnapshot ?? (() => SERVER_SNAPSHOT),
-    () => SERVER_SNAPSHOT,
+    client?.session.getSnapshot ?? (() => LOADING),
+    () => LOADING,
   );
   const [restored, setRestored] = useState<RestoreResult | null>(null);
 

@@ -5,6 +5,7 @@ import { createTabChannel, createTabLock } from "./tabSync";
 export { AuthClient, AUTH_PATHS, type RestoreResult } from "./apiClient";
 export * from "./errors";
 export { startProactiveRefresh } from "./refreshScheduler";
+export { LOADING } from "./session";
 export type { SessionState, SessionStatus, User } from "./session";
 
 // Inlined at build time from .env.development / .env.production (or the environment).

@@ -27,7 +27,8 @@ export interface SessionState {
   endReason: SessionEndReason | null;
 }
 
-const LOADING: SessionState = {
+/** The state before the session has been restored (also what the server renders). */
+export const LOADING: SessionState = {
   status: "loading",
   user: null,
   accessToken: null,
