@@ -27,6 +27,10 @@ DEPLOY_SIGNING = {
     "RS256": {"JWT_PRIVATE_KEY_FILE": "/run/secrets/jwt-private.pem"},
 }
 SUMMARY = re.compile(r"(\d+) passed")
+CHECK_AND_MIGRATIONS = (
+    "import django; from django.core.management import call_command; django.setup(); "
+    "call_command('check', fail_level='WARNING'); call_command('makemigrations', check=True, dry_run=True)"
+)
 
 
 def run(step: list[str], cwd, env, timeout=600) -> str:
@@ -44,8 +48,8 @@ def check_and_test(variant, tmp_path, project_venv, record_property):
 
     run(["ruff", "check", "."], backend, env)
     run(["ruff", "format", "--check", "."], backend, env)
-    run([python, "manage.py", "check", "--fail-level", "WARNING"], backend, env)
-    run([python, "manage.py", "makemigrations", "--check", "--dry-run"], backend, env)
+    # `manage.py check --fail-level WARNING` and `manage.py makemigrations --check --dry-run`, in one process.
+    run([python, "-c", CHECK_AND_MIGRATIONS], backend, {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"})
     deploy_env = {**env, **DEPLOY_ENV_COMMON, **DEPLOY_SIGNING[variant.value("jwt_algorithm")]}
     run([python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], backend, deploy_env)
     output = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], backend, env)
