@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEMO_DIR := .demo
 WORKERS ?= 2
 
-.PHONY: demo test test-full clean
+.PHONY: demo test test-full bench clean
 
 $(PY): requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,10 @@ test: $(PY)
 	$(PY) -m pytest -n $(WORKERS) -m "not full"
 
 test-full: $(PY)
-	$(PY) -m pytest -n $(WORKERS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
+
+bench: $(PY)
+	$(PY) bench/run.py
 
 clean:
 	rm -rf .cache $(DEMO_DIR)

@@ -34,6 +34,7 @@ STEPS = {
 VITEST_SUMMARY = re.compile(r"Tests\s+(\d+) passed")
 PLAYWRIGHT_SUMMARY = re.compile(r"^\s*(\d+) passed", re.MULTILINE)
 
+
 @pytest.mark.full
 @pytest.mark.parametrize("variant", FRONTEND_VARIANTS, ids=lambda variant: variant.name)
 def test_frontend_type_checks_lints_passes_unit_tests_and_builds(variant, tmp_path, record_property):

@@ -24,9 +24,11 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
 # Longer than a load balancer's idle timeout would close connections under it; shorter ties up workers.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Recycle workers now and then so a slow leak never grows unbounded; jitter spreads the restarts.
+# Recycle workers now and then so a slow leak never grows unbounded. A jitter of up to half the
+# limit spreads the restarts: with a small one, evenly loaded workers restart (and boot) together,
+# and every request waits until they are back.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 2))
 
 # Proxies (addresses or CIDR networks) whose X-Forwarded-* headers gunicorn believes.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -14,8 +14,6 @@ class MeView(APIView):
     about to expire (see authentication.silent_refresh).
     """
 
-    @extend_schema(
-        responses={200: UserSerializer, **error_responses(401, 403, 429, 503)}, summary="The signed-in user"
-    )
+    @extend_schema(responses={200: UserSerializer, **error_responses(401, 403, 429, 503)}, summary="The signed-in user")
     def get(self, request):
         return Response(UserSerializer(request.user).data)

@@ -1,0 +1,199 @@
+"""Turn one run's measurements into ratios against their targets, a table, JSON and an SVG chart.
+
+The chart is written by hand (no plotting dependency): one bar per scenario for requests per
+second, and one bar per ratio with its target marked.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from html import escape
+from pathlib import Path
+
+from bench.load import Measurement
+
+GENERATION_TARGET_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Ratio:
+    key: str
+    label: str
+    numerator: str
+    denominator: str
+    target: float | None  # minimum; None: reported, no target
+
+    def value(self, results: dict[str, Measurement]) -> float | None:
+        top, bottom = results.get(self.numerator), results.get(self.denominator)
+        if top is None or bottom is None or not bottom.requests_per_second:
+            return None
+        return top.requests_per_second / bottom.requests_per_second
+
+
+RATIOS = [
+    Ratio("auth_cache", "authenticated / unauthenticated, token cache on", "me_cache", "version_cache", 0.85),
+    Ratio("auth_nocache", "authenticated / unauthenticated, token cache off", "me_nocache", "version_nocache", 0.75),
+    Ratio("refresh", "refresh / authenticated (cache on)", "refresh", "me_cache", 0.40),
+    Ratio("cache_gain", "token cache on / off (authenticated GET)", "me_cache", "me_nocache", None),
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    value: str
+    target: str
+    met: bool | None  # None: no target
+
+
+def ratio_checks(results: dict[str, Measurement]) -> list[Check]:
+    checks = []
+    for ratio in RATIOS:
+        value = ratio.value(results)
+        if value is None:
+            continue
+        met = None if ratio.target is None else value >= ratio.target
+        target = "-" if ratio.target is None else f">= {ratio.target:.2f}"
+        checks.append(Check(ratio.label, f"{value:.2f}", target, met))
+    return checks
+
+
+def other_checks(results: dict[str, Measurement], generation_seconds: float) -> list[Check]:
+    checks = [
+        Check(
+            "one generation, median of 3 (seconds)",
+            f"{generation_seconds:.2f}",
+            f"<= {GENERATION_TARGET_SECONDS}",
+            generation_seconds <= GENERATION_TARGET_SECONDS,
+        )
+    ]
+    if "refresh" in results:
+        refresh = results["refresh"]
+        checks.append(Check("refresh answers other than 2xx", str(refresh.failures), "= 0", refresh.failures == 0))
+        # A request the script had to build without a fresh token: more sessions were needed.
+        short = refresh.exhausted
+        checks.append(Check("refresh requests short of a fresh token", str(short), "= 0", short == 0))
+    return checks
+
+
+def _mark(met: bool | None) -> str:
+    return {True: "met", False: "NOT met", None: ""}[met]
+
+
+def format_table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *rows]]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def scenario_table(results: dict[str, Measurement], labels: dict[str, str]) -> str:
+    rows = [
+        [
+            labels[key],
+            f"{result.requests_per_second:.0f}",
+            f"{result.p50_ms:.1f}",
+            f"{result.p99_ms:.1f}",
+            f"{result.server_cpu_ms:.2f}",
+            str(result.failures),
+            str(result.requests),
+        ]
+        for key, result in results.items()
+    ]
+    return format_table(rows, ["scenario", "req/s", "p50 ms", "p99 ms", "server CPU ms/req", "non-2xx", "requests"])
+
+
+def checks_table(checks: list[Check]) -> str:
+    rows = [[check.label, check.value, check.target, _mark(check.met)] for check in checks]
+    return format_table(rows, ["measure", "value", "target", ""])
+
+
+def markdown_table(results: dict[str, Measurement], labels: dict[str, str], checks: list[Check]) -> str:
+    """The figures for the README: scenarios, then ratios and targets."""
+    lines = [
+        "| scenario | req/s | p50 ms | p99 ms | server CPU ms/req | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, result in results.items():
+        lines.append(
+            f"| {labels[key]} | {result.requests_per_second:.0f} | {result.p50_ms:.1f} | {result.p99_ms:.1f} "
+            f"| {result.server_cpu_ms:.2f} | {result.failures} |"
+        )
+    lines += ["", "| measure | value | target | |", "|---|---:|---:|---|"]
+    lines += [f"| {check.label} | {check.value} | {check.target} | {_mark(check.met)} |" for check in checks]
+    return "\n".join(lines)
+
+
+def write_json(path: Path, summary: dict, results: dict[str, Measurement], labels: dict[str, str], checks) -> None:
+    data = {
+        **summary,
+        "scenarios": {
+            key: {"label": labels[key], "requests_per_second": round(result.requests_per_second, 1), **asdict(result)}
+            for key, result in results.items()
+        },
+        "checks": [asdict(check) for check in checks],
+    }
+    path.write_text(json.dumps(data, indent=2) + "\n")
+
+
+# --- SVG chart -------------------------------------------------------------------------------
+
+WIDTH = 760
+LABEL_WIDTH = 300
+BAR_AREA = 360
+ROW = 26
+FONT = 'font-family="sans-serif" font-size="12"'
+
+
+def _bar_row(y: int, label: str, fraction: float, text: str, colour: str) -> list[str]:
+    length = max(1, round(BAR_AREA * min(fraction, 1.0)))
+    return [
+        f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" {FONT}>{escape(label)}</text>',
+        f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length}" height="{ROW - 8}" fill="{colour}"/>',
+        f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 15}" {FONT}>{escape(text)}</text>',
+    ]
+
+
+def _scenario_rows(y: int, results: dict[str, Measurement], labels: dict[str, str]) -> tuple[list[str], int]:
+    top = max((result.requests_per_second for result in results.values()), default=1) or 1
+    parts = [f'<text x="10" y="{y + 14}" {FONT} font-weight="bold">Requests per second (p50 / p99 ms)</text>']
+    y += ROW
+    for key, result in results.items():
+        text = f"{result.requests_per_second:.0f}  ({result.p50_ms:.0f} / {result.p99_ms:.0f})"
+        parts += _bar_row(y, labels[key], result.requests_per_second / top, text, "#4c78a8")
+        y += ROW
+    return parts, y
+
+
+def _ratio_rows(y: int, results: dict[str, Measurement]) -> tuple[list[str], int]:
+    scale = 1.5  # ratios are drawn on 0 .. 1.5
+    parts = [f'<text x="10" y="{y + 14}" {FONT} font-weight="bold">Ratios (target marked in red)</text>']
+    y += ROW
+    for ratio in RATIOS:
+        value = ratio.value(results)
+        if value is None:
+            continue
+        met = ratio.target is None or value >= ratio.target
+        parts += _bar_row(y, ratio.label, value / scale, f"{value:.2f}", "#59a14f" if met else "#e15759")
+        if ratio.target is not None:
+            x = LABEL_WIDTH + round(BAR_AREA * ratio.target / scale)
+            parts.append(f'<line x1="{x}" y1="{y}" x2="{x}" y2="{y + ROW - 2}" stroke="#d62728" stroke-width="2"/>')
+        y += ROW
+    return parts, y
+
+
+def write_svg(path: Path, results: dict[str, Measurement], labels: dict[str, str], caption: str) -> None:
+    scenario_parts, y = _scenario_rows(10, results, labels)
+    ratio_parts, y = _ratio_rows(y + 10, results)
+    caption_part = f'<text x="10" y="{y + 16}" {FONT} fill="#555">{escape(caption)}</text>'
+    height = y + 28
+    svg = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}">',
+        f'<rect width="{WIDTH}" height="{height}" fill="white"/>',
+        *scenario_parts,
+        *ratio_parts,
+        caption_part,
+        "</svg>",
+    ]
+    path.write_text("\n".join(svg) + "\n")

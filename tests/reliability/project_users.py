@@ -1,0 +1,48 @@
+"""Create the test's users inside a served project; run with the project's venv from its backend/.
+
+    python project_users.py COUNT OUT.json
+
+Every user gets the same random password, hashed once with the project's hasher, so creating
+many users costs one hash; each login still pays the full hash, as in production. OUT.json
+also carries the settings a client needs (frontend origin, cookie names, grace window).
+"""
+
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, os.getcwd())
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+
+
+def main(count: int, out: Path) -> None:
+    password = secrets.token_urlsafe(18)
+    encoded = make_password(password)
+    usernames = [f"user{number:03d}" for number in range(count)]
+    user_model = get_user_model()
+    user_model.objects.bulk_create(
+        user_model(username=name, email=f"{name}@example.com", password=encoded) for name in usernames
+    )
+    out.write_text(
+        json.dumps(
+            {
+                "usernames": usernames,
+                "password": password,
+                "frontend_origin": settings.CORS_ALLOWED_ORIGINS[0],
+                "refresh_cookie": settings.REFRESH_COOKIE_NAME,
+                "grace_seconds": settings.REFRESH_GRACE_PERIOD.total_seconds(),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), Path(sys.argv[2]))
