@@ -80,6 +80,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE", help="change the variant")
     parser.add_argument("--skip-matrix", action="store_true", help="do not time the template test matrix")
     parser.add_argument("--keep-files", action="store_true", help="keep the projects and logs (path is printed)")
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="folder for latest.json, .md and .svg")
     args = parser.parse_args(argv)
     args.answers = variant_answers(parser, args.set)
     args.slice_seconds = max(1, round(args.duration / args.rounds))
@@ -324,16 +325,16 @@ def print_report(summary: dict, results: dict, labels: dict, checks: list) -> No
         print(f"\ntemplate test matrix (16 combinations, -n 2): {matrix['seconds']:.0f} s, exit {matrix['status']}")
 
 
-def write_results(summary: dict, results: dict, labels: dict, checks: list) -> None:
-    RESULTS_DIR.mkdir(exist_ok=True)
-    report.write_json(RESULTS_DIR / "latest.json", summary, results, labels, checks)
+def write_results(output: Path, summary: dict, results: dict, labels: dict, checks: list) -> None:
+    output.mkdir(parents=True, exist_ok=True)
+    report.write_json(output / "latest.json", summary, results, labels, checks)
     markdown = report.markdown_table(results, labels, checks)
     if "matrix" in summary:
-        markdown += f"\n| template test matrix, 16 combinations (seconds) | {summary['matrix']['seconds']:.0f} | | |"
-    (RESULTS_DIR / "latest.md").write_text(markdown + "\n")
+        markdown += f"\n| template test matrix, 16 combinations (seconds) | {summary['matrix']['seconds']:.0f} | | | |"
+    (output / "latest.md").write_text(markdown + "\n")
     caption = f"{summary['measured_at']}, {summary['machine']['cores']} cores, {summary['server']}"
-    report.write_svg(RESULTS_DIR / "latest.svg", results, labels, caption)
-    print(f"\nwrote {RESULTS_DIR}/latest.json, latest.md and latest.svg")
+    report.write_svg(output / "latest.svg", results, labels, caption)
+    print(f"\nwrote {output}/latest.json, latest.md and latest.svg")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -359,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         results, summary["generation_seconds"], summary["generation_cpu_seconds"]
     )
     print_report(summary, results, labels, checks)
-    write_results(summary, results, labels, checks)
+    write_results(args.output, summary, results, labels, checks)
     return 0 if summary.get("matrix", {}).get("status", 0) == 0 else 1
 
 
