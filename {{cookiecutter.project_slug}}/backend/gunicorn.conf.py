@@ -18,6 +18,10 @@ def default_workers() -> int:
 
 
 workers = int(os.environ.get("WEB_CONCURRENCY", default_workers()))
+# Import the application once in the master and fork workers from it: a recycled worker (see
+# max_requests) is serving again at once instead of importing Django anew. Database and cache
+# connections are opened lazily, so each worker still gets its own.
+preload_app = True
 # A request slower than this is killed and its worker replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Time for in-flight requests to finish after SIGTERM (docker stop waits 10 s by default).

@@ -18,16 +18,21 @@ from .security_log import security_event
 logger = logging.getLogger(__name__)
 
 
-def _counter_key(address: str) -> str:
+def counter_key(address: str) -> str:
     return f"tamper:{address}"
 
 
 def reject_if_blocked(request, address: str) -> None:
     try:
-        count = cache.get(_counter_key(address), 0)
+        count = cache.get(counter_key(address), 0)
     except Exception as error:  # a cache outage must not turn every authenticated request into a 500
         logger.warning("tamper counter unavailable: %s", type(error).__name__)
         return
+    reject_if_over_threshold(request, count)
+
+
+def reject_if_over_threshold(request, count: int) -> None:
+    """429 once this many invalid tokens came from the caller's address (for callers that read the counter)."""
     if count >= settings.TAMPER_THRESHOLD:
         security_event("tamper_blocked", request, level=logging.WARNING)
         raise Throttled(wait=settings.TAMPER_WINDOW.total_seconds())
@@ -45,7 +50,7 @@ def _count_invalid_token(key: str) -> int:
 
 def record_invalid_token(request, reason: str) -> None:
     try:
-        count = _count_invalid_token(_counter_key(client_address(request)))
+        count = _count_invalid_token(counter_key(client_address(request)))
     except Exception as error:  # the event below is still logged; only the count is lost
         logger.warning("tamper counter unavailable: %s", type(error).__name__)
         count = None

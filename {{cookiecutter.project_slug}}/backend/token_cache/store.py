@@ -43,14 +43,18 @@ def _call(operation, *args, **kwargs):
         raise CacheUnavailable from error
 
 
-def lookup(raw_token, session_id: str | None):
-    """(user, claims) for a cached, unrevoked token; None on a miss."""
-    keys = [entry_key(raw_token), revoked_key(session_id or "-")]
+def lookup(raw_token, session_id: str | None, tamper_key: str) -> tuple[tuple | None, int]:
+    """(user, claims) for a cached, unrevoked token, or None on a miss; and the caller's tamper count.
+
+    The entry, the session's revocation marker and the tamper counter come in one round trip.
+    """
+    keys = [entry_key(raw_token), revoked_key(session_id or "-"), tamper_key]
     found = _call(cache.get_many, keys)
+    tamper_count = found.get(tamper_key, 0)
     entry = found.get(keys[0])
     if entry is None or keys[1] in found or entry["claims"].get("sid") != session_id:
-        return None
-    return _cached_user(entry["user"]), entry["claims"]
+        return None, tamper_count
+    return (_cached_user(entry["user"]), entry["claims"]), tamper_count
 
 
 def _cached_user(fields: dict):
