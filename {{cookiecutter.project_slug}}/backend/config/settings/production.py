@@ -13,9 +13,9 @@ ALLOWED_HOSTS = [host.strip() for host in require_env("ALLOWED_HOSTS").split(","
 DATABASES = {"default": environ.Env.db_url_config(require_env("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 # Checking a persistent connection before each request's first query costs one more database
-# round trip per request (bench/ measured 0.57 -> 0.65 of the unauthenticated throughput for an
-# authenticated GET without the token cache). Unchecked, a connection that died with a database
-# restart fails one request per worker with a 503, and that worker then opens a new one.
+# round trip per request: an authenticated GET checked in the database served 14% more requests
+# per second without it. Unchecked, a connection that died with a database restart fails one
+# request per worker with a 503, and that worker then opens a new one.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
 CACHES["default"]["LOCATION"] = require_env("REDIS_URL")  # noqa: F405
 {%- if cookiecutter.jwt_algorithm == "HS256" %}
