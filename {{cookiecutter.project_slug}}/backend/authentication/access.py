@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime
 from typing import NamedTuple
 
+import jwt
 from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.utils import timezone
@@ -17,12 +18,13 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 
+from . import request_cache, tamper
 from .bindings import verify_bindings
 from .client_address import client_address
 from .models import RefreshFamily
 from .silent_refresh import mark_for_silent_refresh
-from .tamper import record_invalid_token, reject_if_blocked
-from .tokens import AccessToken
+from .throttles import UserRateThrottle
+from .tokens import MAX_TOKEN_LENGTH, AccessToken
 
 
 def validate_access_token(raw, request=None) -> dict:
@@ -37,7 +39,7 @@ def validate_access_token(raw, request=None) -> dict:
         raise AuthenticationFailed("Access token has expired.", code="token_expired") from error
     except TokenError as error:
         if request is not None:
-            record_invalid_token(request, reason=str(error))
+            tamper.record_invalid_token(request, reason=str(error))
         raise AuthenticationFailed("Access token is invalid.", code="token_invalid") from error
 
 
@@ -109,6 +111,30 @@ def load_session_user(claims: dict):
     return load_session(claims).user
 
 
+def unverified_claims(raw_token) -> dict:
+    """The token's claims WITHOUT verification: only to choose which cache keys to read early."""
+    if len(raw_token) > MAX_TOKEN_LENGTH:
+        return {}
+    try:
+        payload = jwt.decode(raw_token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def caller_cache_keys(request, claims: dict) -> list[str]:
+    """The caller's tamper counter first, then the user throttle history of the token's user.
+
+    The user comes from unverified claims, so the history is only a guess at the key: the
+    throttle uses it only if it names the user the token turns out to authenticate.
+    """
+    keys = [tamper.counter_key(client_address(request))]
+    user_id = claims.get("user_id")
+    if isinstance(user_id, int) and not isinstance(user_id, bool):
+        keys.append(UserRateThrottle.key_for_user(user_id))
+    return keys
+
+
 class AccessTokenAuthentication(JWTAuthentication):
     """DRF authentication for ``Authorization: Bearer <access token>``."""
 
@@ -135,6 +161,12 @@ class AccessTokenAuthentication(JWTAuthentication):
 
     def authenticate_token(self, raw_token, request) -> tuple:
         """Refuse a blocked address, validate the token and load its user; a subclass may ask a cache first."""
-        reject_if_blocked(request, client_address(request))
+        keys = caller_cache_keys(request, unverified_claims(raw_token))
+        try:
+            found = request_cache.read_many(request, keys)
+        except Exception as error:  # a cache outage must not turn every authenticated request into a 500
+            tamper.counter_unavailable(error)
+            found = {}
+        tamper.reject_if_over_threshold(request, found.get(keys[0], 0))
         claims = validate_access_token(raw_token, request)
         return load_session_user(claims), claims

@@ -22,17 +22,13 @@ def counter_key(address: str) -> str:
     return f"tamper:{address}"
 
 
-def reject_if_blocked(request, address: str) -> None:
-    try:
-        count = cache.get(counter_key(address), 0)
-    except Exception as error:  # a cache outage must not turn every authenticated request into a 500
-        logger.warning("tamper counter unavailable: %s", type(error).__name__)
-        return
-    reject_if_over_threshold(request, count)
+def counter_unavailable(error: Exception) -> None:
+    """Log a failed read of the counter; the request goes on (a cache outage must not cause 500s)."""
+    logger.warning("tamper counter unavailable: %s", type(error).__name__)
 
 
 def reject_if_over_threshold(request, count: int) -> None:
-    """429 once this many invalid tokens came from the caller's address (for callers that read the counter)."""
+    """429 once ``count`` (the caller's counter, read by authentication) reaches the threshold."""
     if count >= settings.TAMPER_THRESHOLD:
         security_event("tamper_blocked", request, level=logging.WARNING)
         raise Throttled(wait=settings.TAMPER_WINDOW.total_seconds())
@@ -52,6 +48,6 @@ def record_invalid_token(request, reason: str) -> None:
     try:
         count = _count_invalid_token(counter_key(client_address(request)))
     except Exception as error:  # the event below is still logged; only the count is lost
-        logger.warning("tamper counter unavailable: %s", type(error).__name__)
+        counter_unavailable(error)
         count = None
     security_event("token_tampered", request, level=logging.WARNING, reason=reason, count=count)

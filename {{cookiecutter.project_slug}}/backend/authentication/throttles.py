@@ -15,6 +15,7 @@ from rest_framework import throttling
 from rest_framework.exceptions import APIException
 
 from .client_address import client_address
+from .request_cache import RequestCache
 from .security_log import security_event
 
 
@@ -24,6 +25,7 @@ class ClientAddressMixin:
 
     def allow_request(self, request, view) -> bool:
         self.request = request  # for the security event if the request is refused
+        self.cache = RequestCache(request)  # history that authentication already read, if any
         try:
             return super().allow_request(request, view)
         except APIException:  # a malformed body, reported as such
@@ -44,7 +46,10 @@ class AnonRateThrottle(ClientAddressMixin, throttling.AnonRateThrottle):
 
 
 class UserRateThrottle(ClientAddressMixin, throttling.UserRateThrottle):
-    pass
+    @classmethod
+    def key_for_user(cls, user_id) -> str:
+        """The cache key of a signed-in user's history, as ``get_cache_key`` makes it."""
+        return cls.cache_format % {"scope": cls.scope, "ident": user_id}
 
 
 class LoginAddressThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):

@@ -1,16 +1,23 @@
-"""Login throttling per client address and per username, immune to forged X-Forwarded-For (SPEC 3.4)."""
+"""Login throttling per client address and per username, immune to forged X-Forwarded-For (SPEC 3.4);
+the user scope, read in the same cache round trip as authentication's own reads."""
+
+import contextlib
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.test import APIClient
 
 from authentication.client_address import parse_networks
+from authentication.throttles import UserRateThrottle
 
-from .conftest import ORIGIN
+from .conftest import ORIGIN, bearer, start_bound_session
 
 pytestmark = pytest.mark.django_db
 
 HEADERS = {"HTTP_ORIGIN": ORIGIN, "HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+ME = "/api/me/"
 
 
 def attempt(api, username="alice", **extra):
@@ -64,3 +71,62 @@ def test_throttled_login_is_a_security_event_with_the_client_address(api, user, 
     assert events
     assert events[-1].client_ip == "127.0.0.1"
     assert events[-1].scope in ("login", "login_username")
+
+
+# --- The user scope, read in the same cache round trip as authentication's reads -----------------
+
+
+@pytest.fixture
+def user_rate(monkeypatch):
+    """A low ``user`` rate (DRF reads the rates once, at import, so the class is patched)."""
+    monkeypatch.setattr(UserRateThrottle, "rate", "3/minute", raising=False)
+
+
+def test_signed_in_user_is_limited_per_user_across_addresses(api, session, user_rate):
+    statuses = [api.get(ME, REMOTE_ADDR=f"127.0.0.{i + 2}", **bearer(session.access)).status_code for i in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_users_do_not_share_a_limit(api, session, other_user, user_rate):
+    for _ in range(3):
+        assert api.get(ME, **bearer(session.access)).status_code == 200
+    other_client = APIClient(**HEADERS)
+    other = start_bound_session(other_user, other_client)
+    assert other_client.get(ME, **bearer(other.access)).status_code == 200
+    assert api.get(ME, **bearer(session.access)).status_code == 429
+
+
+@contextlib.contextmanager
+def cache_reads():
+    """Record the reads asked of the cache: ``("get", key)`` or ``("get_many", keys)``. A local-memory
+    cache answers ``get_many`` with ``get`` calls of its own; those are part of one read."""
+    reads, depth = [], 0
+    real_get, real_get_many = cache.get, cache.get_many
+
+    def get(key, *args, **kwargs):
+        if depth == 0:
+            reads.append(("get", key))
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        nonlocal depth
+        reads.append(("get_many", list(keys)))
+        depth += 1
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            depth -= 1
+
+    with mock.patch.object(cache, "get", get), mock.patch.object(cache, "get_many", get_many):
+        yield reads
+
+
+def test_an_authenticated_request_reads_the_cache_once(api, session):
+    """Tamper counter and user throttle history (and the token cache entry, if enabled) in one
+    ``get_many``; the throttle then only writes its history back."""
+    api.get(ME, **bearer(session.access))  # a token cache, if enabled, now holds the token
+    with cache_reads() as reads:
+        assert api.get(ME, **bearer(session.access)).status_code == 200
+    [(kind, keys)] = reads
+    assert kind == "get_many"
+    assert UserRateThrottle.key_for_user(session.user.pk) in keys

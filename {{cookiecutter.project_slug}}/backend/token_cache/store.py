@@ -17,6 +17,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from authentication import request_cache
+
 logger = logging.getLogger(__name__)
 
 USER_FIELDS = ("id", "username", "email", "first_name", "last_name", "is_active", "is_staff", "is_superuser")
@@ -43,18 +45,17 @@ def _call(operation, *args, **kwargs):
         raise CacheUnavailable from error
 
 
-def lookup(raw_token, session_id: str | None, tamper_key: str) -> tuple[tuple | None, int]:
-    """(user, claims) for a cached, unrevoked token, or None on a miss; and the caller's tamper count.
-
-    The entry, the session's revocation marker and the tamper counter come in one round trip.
+def lookup(request, raw_token, session_id: str | None, other_keys: list[str]) -> tuple[tuple | None, dict]:
+    """(user, claims) for a cached, unrevoked token, or None on a miss; and what the cache holds
+    for ``other_keys``. The entry, the session's revocation marker and the other keys (the
+    caller's tamper counter and throttle history) come in one round trip.
     """
-    keys = [entry_key(raw_token), revoked_key(session_id or "-"), tamper_key]
-    found = _call(cache.get_many, keys)
-    tamper_count = found.get(tamper_key, 0)
+    keys = [entry_key(raw_token), revoked_key(session_id or "-"), *other_keys]
+    found = _call(request_cache.read_many, request, keys)
     entry = found.get(keys[0])
     if entry is None or keys[1] in found or entry["claims"].get("sid") != session_id:
-        return None, tamper_count
-    return (_cached_user(entry["user"]), entry["claims"]), tamper_count
+        return None, found
+    return (_cached_user(entry["user"]), entry["claims"]), found
 
 
 def _cached_user(fields: dict):
