@@ -14,6 +14,7 @@ from pathlib import Path
 from bench.load import Measurement
 
 GENERATION_TARGET_SECONDS = 0.5
+MATRIX_TARGET_SECONDS = 5 * 60
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ RATIOS = [
         0.75,
     ),
     Ratio("refresh / authenticated (cache on)", "refresh / auth, cache on", "refresh", "me_cache", 0.40),
+    Ratio("refresh / authenticated (cache off)", "refresh / auth, cache off", "refresh", "me_nocache", None),
     Ratio("token cache on / off (authenticated GET)", "cache on / off, auth GET", "me_cache", "me_nocache", None),
 ]
 
@@ -85,6 +87,13 @@ def other_checks(results: dict[str, Measurement], generation_seconds: float, gen
             generation_seconds <= GENERATION_TARGET_SECONDS,
         )
     ]
+    for label, authenticated, floor in (
+        ("server CPU added by authentication, token cache on (ms/request)", "me_cache", "version_cache"),
+        ("server CPU added by authentication, token cache off (ms/request)", "me_nocache", "version_nocache"),
+    ):
+        if authenticated in results and floor in results:
+            added = results[authenticated].server_cpu_ms - results[floor].server_cpu_ms
+            checks.append(Check(label, f"{added:.2f}", "-", None))
     if "refresh" in results:
         refresh = results["refresh"]
         checks.append(Check("refresh answers other than 2xx", str(refresh.failures), "= 0", refresh.failures == 0))
@@ -92,6 +101,17 @@ def other_checks(results: dict[str, Measurement], generation_seconds: float, gen
         short = refresh.exhausted
         checks.append(Check("refresh requests short of a fresh token", str(short), "= 0", short == 0))
     return checks
+
+
+def matrix_check(seconds: float, status: int) -> Check:
+    """The template's 16-combination matrix: within its time limit, and passing."""
+    value = f"{seconds:.0f}" + ("" if status == 0 else f" (exit {status})")
+    return Check(
+        "template test matrix, 16 combinations (seconds)",
+        value,
+        f"<= {MATRIX_TARGET_SECONDS}",
+        seconds <= MATRIX_TARGET_SECONDS and status == 0,
+    )
 
 
 def _mark(met: bool | None) -> str:
