@@ -122,9 +122,9 @@ def cache_reads():
 
 
 def test_an_authenticated_request_reads_the_cache_once(api, session):
-    """Tamper counter and user throttle history (and the token cache entry, if enabled) in one
-    ``get_many``; the throttle then only writes its history back."""
-    api.get(ME, **bearer(session.access))  # a token cache, if enabled, now holds the token
+    """Tamper counter{% if cookiecutter.use_token_cache == "y" %}, token cache entry{% endif %} and user throttle history in one ``get_many``;
+    the throttle then only writes its history back."""
+    api.get(ME, **bearer(session.access))  # the first request may fill caches; the second is measured
     with cache_reads() as reads:
         assert api.get(ME, **bearer(session.access)).status_code == 200
     [(kind, keys)] = reads
