@@ -65,8 +65,8 @@ def default_workers() -> int:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per scenario (default 10)")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved slices per scenario (default 5)")
+    parser.add_argument("--duration", type=int, default=30, help="seconds of load per scenario (default 30)")
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved slices per scenario (default 15)")
     parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
