@@ -170,6 +170,10 @@ class AccessTokenAuthentication(JWTAuthentication):
         except Exception as error:  # a cache outage must not turn every authenticated request into a 500
             tamper.counter_unavailable(error)
             found = {}
-        tamper.reject_if_over_threshold(request, found.get(keys[0], 0))
+        return self.authenticate_in_database(raw_token, request, found.get(keys[0], 0))
+
+    def authenticate_in_database(self, raw_token, request, tamper_count: int) -> tuple:
+        """With the caller's tamper count already read: refuse a blocked address, validate, load the session."""
+        tamper.reject_if_over_threshold(request, tamper_count)
         claims = validate_access_token(raw_token, request)
         return load_session_user(claims), claims

@@ -26,8 +26,10 @@ class CachedAccessTokenAuthentication(AccessTokenAuthentication):
         keys = caller_cache_keys(request, claims)
         try:
             hit, found = store.lookup(request, raw_token, session_id, keys)
-        except store.CacheUnavailable:
-            return super().authenticate_token(raw_token, request)
+        except store.CacheUnavailable as error:
+            # That read was the tamper counter's too: report it, and do not ask the cache again.
+            tamper.counter_unavailable(error.__cause__)
+            return self.authenticate_in_database(raw_token, request, 0)
         tamper.reject_if_over_threshold(request, found.get(keys[0], 0))
         if hit is not None:
             return hit
