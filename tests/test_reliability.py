@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -286,53 +287,73 @@ def test_sessions_survive_concurrent_load(rig, record_property):
     assert "Traceback" not in rig.log_between(offset)
 
 
+@dataclass
+class Outage:
+    """One dependency taken away under load: when, what the break returned, and the probes' answers."""
+
+    run: LoadRun
+    signed_in: float
+    began: float
+    ended: float
+    break_result: object
+    probes: dict
+
+
+@contextlib.contextmanager
+def outage_under_load(rig, probe_clients, break_dependency, restore_dependency) -> Iterator[Outage]:
+    """Sign everyone in, break a dependency, probe every endpoint while it is down, restore it, and
+    keep the load on for AFTER_OUTAGE_SECONDS; the body runs while the load still runs."""
+    run = LoadRun(rig.variant, rig.load_users, seconds=RUN_LIMIT)
+    with run.running():
+        signed_in = run.wait_until_everyone_signed_in(SIGN_IN_TIMEOUT)
+        run.sleep_until(signed_in + BEFORE_OUTAGE_SECONDS)
+        began = run.clock()
+        try:
+            break_result = break_dependency()
+            probes = probe_every_endpoint(rig.variant, probe_clients, rig.probe_user)
+            run.sleep_until(began + OUTAGE_SECONDS)
+        finally:
+            restore_dependency()
+        ended = run.clock()
+        run.end_at(ended + AFTER_OUTAGE_SECONDS)
+        yield Outage(run, signed_in, began, ended, break_result, probes)
+
+
 def test_redis_outage_keeps_authentication_working(rig, record_property):
     """Redis stopped under load: every request still succeeds, the outage is alerted on, and the
     app uses the restarted Redis at once."""
     started = time.monotonic()
     offset = rig.log_offset()
     probe_clients = sign_in_probe_clients(rig.variant, rig.probe_user)
-    run = LoadRun(rig.variant, rig.load_users, seconds=RUN_LIMIT)
-    with run.running():
-        signed_in = run.wait_until_everyone_signed_in(SIGN_IN_TIMEOUT)
-        run.sleep_until(signed_in + BEFORE_OUTAGE_SECONDS)
-        down_at = run.clock()
-        try:
-            rig.redis.stop()
-            probes = probe_every_endpoint(rig.variant, probe_clients, rig.probe_user)
-            run.sleep_until(down_at + OUTAGE_SECONDS)
-        finally:
-            rig.redis.start()
-        up_at = run.clock()
-        run.end_at(up_at + AFTER_OUTAGE_SECONDS)
+    with outage_under_load(rig, probe_clients, rig.redis.stop, rig.redis.start) as outage:
         # Recovered once the app writes to the restarted (empty) Redis again: throttles, token cache.
         recovery = wait_until(lambda: rig.redis.key_count() > 0, timeout=15)
         time.sleep(SETTLE_SECONDS)  # requests that began during the outage have ended
         settled = rig.log_offset()
-    checked, problems = check_sessions(run)
+    checked, problems = check_sessions(outage.run)
     after_logout = probe_clients.fresh.get("/api/me/")
-    outage = [o for o in run.outcomes if o.started >= down_at and o.ended <= up_at]
+    during_outage = [o for o in outage.run.outcomes if o.started >= outage.began and o.ended <= outage.ended]
     publish(
         summarize(
             "redis-outage",
-            run.outcomes,
+            outage.run.outcomes,
             started,
             recovery,
-            signed_in=signed_in,
-            outage_s=[round(down_at, 1), round(up_at, 1)],
-            requests_during_outage=len(outage),
+            signed_in=outage.signed_in,
+            outage_s=[round(outage.began, 1), round(outage.ended, 1)],
+            requests_during_outage=len(during_outage),
             **checked,
         ),
         record_property,
     )
 
-    unexpected = [o for o in run.outcomes if o.status not in (200, 204)]
+    unexpected = [o for o in outage.run.outcomes if o.status not in (200, 204)]
     assert not unexpected, f"{len(unexpected)} answers other than 2xx, first: {unexpected[:10]}"
-    authenticated = [o for o in outage if o.action in ("me", "verify")]
+    authenticated = [o for o in during_outage if o.action in ("me", "verify")]
     assert authenticated and all(o.status == 200 for o in authenticated), "authenticated requests failed in the outage"
     assert not problems, problems[:20]
     assert not unexpected_answers(
-        probes,
+        outage.probes,
         {
             "GET /healthz": (200, {"status": "ok"}),
             "GET /api/version/": (200, None),
@@ -367,53 +388,41 @@ def test_database_outage_answers_503_and_recovers(rig, record_property):
     offset = rig.log_offset()
     schema = schema_of(rig)
     probe_clients = sign_in_probe_clients(rig.variant, rig.probe_user)
-    run = LoadRun(rig.variant, rig.load_users, seconds=RUN_LIMIT)
-    with run.running():
-        signed_in = run.wait_until_everyone_signed_in(SIGN_IN_TIMEOUT)
-        run.sleep_until(signed_in + BEFORE_OUTAGE_SECONDS)
-        cut_at = run.clock()
-        try:
-            dropped = rig.database.cut()
-            probes = probe_every_endpoint(rig.variant, probe_clients, rig.probe_user)
-            run.sleep_until(cut_at + OUTAGE_SECONDS)
-        finally:
-            rig.database.restore()
-        restored_at = run.clock()
-        run.end_at(restored_at + AFTER_OUTAGE_SECONDS)
+    with outage_under_load(rig, probe_clients, rig.database.cut, rig.database.restore) as outage:
         healthy = wait_until(lambda: call(rig.variant.port, "GET", "/healthz").status == 200, timeout=15)
-    checked, problems = check_sessions(run)
-    unavailable = [o for o in run.outcomes if o.status == 503]
-    last_failure = max((o.ended for o in unavailable), default=restored_at)
-    recovery = max(healthy if healthy is not None else float("inf"), last_failure - restored_at)
+    checked, problems = check_sessions(outage.run)
+    unavailable = [o for o in outage.run.outcomes if o.status == 503]
+    last_failure = max((o.ended for o in unavailable), default=outage.ended)
+    recovery = max(healthy if healthy is not None else float("inf"), last_failure - outage.ended)
     publish(
         summarize(
             "database-outage",
-            run.outcomes,
+            outage.run.outcomes,
             started,
             recovery,
-            signed_in=signed_in,
-            outage_s=[round(cut_at, 1), round(restored_at, 1)],
-            connections_cut=dropped,
+            signed_in=outage.signed_in,
+            outage_s=[round(outage.began, 1), round(outage.ended, 1)],
+            connections_cut=outage.break_result,
             answered_503=len(unavailable),
             **checked,
         ),
         record_property,
     )
 
-    unexpected = [o for o in run.outcomes if o.status not in (200, 204, 503)]
+    unexpected = [o for o in outage.run.outcomes if o.status not in (200, 204, 503)]
     assert not unexpected, f"{len(unexpected)} answers other than 2xx or 503, first: {unexpected[:10]}"
     assert unavailable, "no request noticed the outage"
-    outside = [o for o in unavailable if o.ended < cut_at or o.started > restored_at + RECOVERY_LIMIT]
+    outside = [o for o in unavailable if o.ended < outage.began or o.started > outage.ended + RECOVERY_LIMIT]
     assert not outside, f"503 outside the outage: {outside[:5]}"
     assert recovery <= RECOVERY_LIMIT, f"still failing {recovery:.1f} s after the database came back"
     assert not problems, problems[:20]
-    expected = {name: (503, UNAVAILABLE) for name in probes}
+    expected = {name: (503, UNAVAILABLE) for name in outage.probes}
     expected["GET /healthz"] = (503, {"status": "unavailable", "database": "down"})
     expected["GET /api/version/"] = (200, None)
     # The token cache still knows this session: reading the signed-in user needs no database.
     expected["GET /api/me/ (token in the cache)"] = (200, None)
-    assert not unexpected_answers(probes, expected)
-    undocumented = [name for name, reply in probes.items() if not documented(schema, name, reply.status)]
+    assert not unexpected_answers(outage.probes, expected)
+    undocumented = [name for name, reply in outage.probes.items() if not documented(schema, name, reply.status)]
     assert not undocumented, f"answers missing from the OpenAPI schema: {undocumented}"
     log = rig.log_between(offset)
     assert "database unavailable" in log
