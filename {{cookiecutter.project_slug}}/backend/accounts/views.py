@@ -1,13 +1,13 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from config.api import ApiView
 from config.errors import error_responses
 
 from .serializers import UserSerializer
 
 
-class MeView(APIView):
+class MeView(ApiView):
     """An example protected endpoint outside /api/auth/.
 
     Successful responses carry ``X-New-Access-Token`` when the presented access token is

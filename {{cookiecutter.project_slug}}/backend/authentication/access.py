@@ -21,7 +21,7 @@ from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from . import request_cache, tamper
 from .bindings import verify_bindings
 from .client_address import client_address
-from .models import RefreshFamily
+from .models import Session
 from .silent_refresh import mark_for_silent_refresh
 from .throttles import UserRateThrottle
 from .tokens import MAX_TOKEN_LENGTH, AccessToken
@@ -56,19 +56,19 @@ def _live_session_sql(alias: str) -> str:
     about a quarter of the CPU time of an authenticated request that is checked in the database.
     """
     quote = connections[alias].ops.quote_name
-    users, families = get_user_model()._meta, RefreshFamily._meta
+    users, sessions = get_user_model()._meta, Session._meta
     user_columns = ", ".join(f"u.{quote(field.column)}" for field in users.concrete_fields)
-    family = {
-        name: f"f.{quote(families.get_field(name).column)}"
+    session = {
+        name: f"s.{quote(sessions.get_field(name).column)}"
         for name in ("id", "user", "revoked_at", "absolute_expires_at")
     }
     # Only table and column names from the models are interpolated; every value is a parameter.
     return (
-        f"SELECT {user_columns}, {family['absolute_expires_at']} "  # noqa: S608
-        f"FROM {quote(families.db_table)} f "
-        f"JOIN {quote(users.db_table)} u ON u.{quote(users.pk.column)} = {family['user']} "
-        f"WHERE {family['id']} = %s AND {family['user']} = %s AND {family['revoked_at']} IS NULL "
-        f"AND {family['absolute_expires_at']} > %s AND u.{quote(users.get_field('is_active').column)} = %s"
+        f"SELECT {user_columns}, {session['absolute_expires_at']} "  # noqa: S608
+        f"FROM {quote(sessions.db_table)} s "
+        f"JOIN {quote(users.db_table)} u ON u.{quote(users.pk.column)} = {session['user']} "
+        f"WHERE {session['id']} = %s AND {session['user']} = %s AND {session['revoked_at']} IS NULL "
+        f"AND {session['absolute_expires_at']} > %s AND u.{quote(users.get_field('is_active').column)} = %s"
     )
 
 
@@ -86,11 +86,11 @@ def load_session(claims: dict) -> LiveSession:
     One query per request, so logout and every other revocation take effect at once (ASVS 5 7.4.1).
     """
     user_model = get_user_model()
-    alias = router.db_for_read(RefreshFamily)
+    alias = router.db_for_read(Session)
     connection = connections[alias]
     try:
         params = [
-            RefreshFamily._meta.pk.get_db_prep_value(uuid.UUID(str(claims.get("sid"))), connection),
+            Session._meta.pk.get_db_prep_value(uuid.UUID(str(claims.get("sid"))), connection),
             user_model._meta.pk.get_db_prep_value(claims.get("user_id"), connection),
             connection.ops.adapt_datetimefield_value(timezone.now()),
             True,
@@ -106,7 +106,7 @@ def load_session(claims: dict) -> LiveSession:
     fields = user_model._meta.concrete_fields
     values = [_from_db(field, value, connection) for field, value in zip(fields, row, strict=False)]
     user = user_model.from_db(alias, [field.attname for field in fields], values)
-    return LiveSession(user, _from_db(RefreshFamily._meta.get_field("absolute_expires_at"), row[-1], connection))
+    return LiveSession(user, _from_db(Session._meta.get_field("absolute_expires_at"), row[-1], connection))
 
 
 def load_session_user(claims: dict):

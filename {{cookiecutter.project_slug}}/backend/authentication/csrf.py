@@ -34,13 +34,25 @@ def is_allowed_origin(origin: str | None, request) -> bool:
 
 
 class TrustedOriginRequired(BasePermission):
+    """Both defences, every time; the refusal names each one the request failed, so a developer
+    sees what to fix, and an attacker learns nothing they did not send themselves."""
+
     message = "Cross-site request rejected."
     code = "csrf_failed"
 
     def has_permission(self, request, view) -> bool:
         has_header = request.headers.get(settings.CSRF_HEADER_NAME_FOR_API) == settings.CSRF_HEADER_VALUE_FOR_API
         origin = request_origin(request)
-        if has_header and is_allowed_origin(origin, request):
+        problems = []
+        if not origin:
+            problems.append("the request has no Origin (or Referer) header")
+        elif not is_allowed_origin(origin, request):
+            problems.append(f"its origin {origin} is not an allowed origin (CORS_ALLOWED_ORIGINS)")
+        if not has_header:
+            name, value = settings.CSRF_HEADER_NAME_FOR_API, settings.CSRF_HEADER_VALUE_FOR_API
+            problems.append(f"the {name}: {value} header is missing")
+        if not problems:
             return True
+        self.message = f"Cross-site request rejected: {'; '.join(problems)}."
         security_event("csrf_rejected", request, level=logging.WARNING, origin=origin, has_header=has_header)
         return False

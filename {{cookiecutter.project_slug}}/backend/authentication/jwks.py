@@ -3,12 +3,13 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
+
+from config.api import ApiView
 
 from .keys import public_jwks
 
 
-class JWKSView(APIView):
+class JWKSView(ApiView):
     authentication_classes = []
     permission_classes = [AllowAny]
 

@@ -10,9 +10,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.serializers import UserSerializer
+from config.api import ApiView, StringField
 
 from . import token_service
 from .bindings import bind_new_session, client_bindings
@@ -22,7 +22,7 @@ from .views import ERRORS, authenticate_credentials
 
 
 class MobileRefreshSerializer(serializers.Serializer):
-    refresh = serializers.CharField(max_length=8192, trim_whitespace=False)
+    refresh = StringField(max_length=8192, trim_whitespace=False)
 
 
 class MobileTokensSerializer(serializers.Serializer):
@@ -49,7 +49,7 @@ def binding_body_fields(request) -> dict:
     return fields
 
 
-class MobileLoginView(APIView):
+class MobileLoginView(ApiView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [LoginAddressThrottle, LoginUsernameThrottle]
@@ -63,7 +63,7 @@ class MobileLoginView(APIView):
         return tokens_response(tokens, binding_body_fields(request))
 
 
-class MobileRefreshView(APIView):
+class MobileRefreshView(ApiView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -75,7 +75,7 @@ class MobileRefreshView(APIView):
         return tokens_response(tokens)
 
 
-class MobileLogoutView(APIView):
+class MobileLogoutView(ApiView):
     authentication_classes = []
     permission_classes = [AllowAny]
 

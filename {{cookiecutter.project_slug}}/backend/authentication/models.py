@@ -1,6 +1,6 @@
 """Sessions as the database remembers them.
 
-A login starts a ``RefreshFamily``; every refresh token issued in that session is an
+A login starts a ``Session``; every refresh token issued in that session is an
 ``IssuedRefreshToken`` that points at its successor once rotated. Keeping the rotated
 tokens is what makes reuse detection possible (RFC 9700 4.14.2).
 """
@@ -11,11 +11,11 @@ from django.conf import settings
 from django.db import models
 
 
-class RefreshFamily(models.Model):
+class Session(models.Model):
     """One signed-in session: the chain of refresh tokens that started with one login."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refresh_families")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
     created_at = models.DateTimeField()
     # Refreshing slides a session forward, but never past this (ASVS 5 10.4.8).
     absolute_expires_at = models.DateTimeField()
@@ -23,8 +23,7 @@ class RefreshFamily(models.Model):
     revoke_reason = models.CharField(max_length=32, blank=True)
 
     class Meta:
-        verbose_name_plural = "refresh families"
-        indexes = [models.Index(fields=["user", "revoked_at"], name="family_user_revoked_idx")]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="session_user_revoked_idx")]
 
     def __str__(self) -> str:
         return f"session {self.id} of user {self.user_id}"
@@ -35,10 +34,10 @@ class RefreshFamily(models.Model):
 
 
 class IssuedRefreshToken(models.Model):
-    """A refresh token handed out in a family; the token string itself is never stored."""
+    """A refresh token handed out in a session; the token string itself is never stored."""
 
     jti = models.CharField(primary_key=True, max_length=64)
-    family = models.ForeignKey(RefreshFamily, on_delete=models.CASCADE, related_name="tokens")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="refresh_tokens")
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     rotated_at = models.DateTimeField(null=True, blank=True)

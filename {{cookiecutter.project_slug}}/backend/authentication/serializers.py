@@ -3,20 +3,21 @@
 from rest_framework import serializers
 
 from accounts.serializers import UserSerializer
+from config.api import StringField
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    username = StringField(max_length=150)
+    password = StringField(max_length=4096, trim_whitespace=False, write_only=True)
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    current_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
-    new_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    current_password = StringField(max_length=4096, trim_whitespace=False, write_only=True)
+    new_password = StringField(max_length=4096, trim_whitespace=False, write_only=True)
 
 
 class TokenCheckSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=8192, trim_whitespace=False)
+    token = StringField(max_length=8192, trim_whitespace=False)
 
 
 class AccessResponseSerializer(serializers.Serializer):

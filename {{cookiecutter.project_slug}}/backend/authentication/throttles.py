@@ -11,6 +11,7 @@ every request failing with a 500 (a deliberate choice: an outage must not lock u
 import hashlib
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import throttling
 from rest_framework.exceptions import APIException
 
@@ -28,7 +29,7 @@ class ClientAddressMixin:
         self.cache = RequestCache(request)  # history that authentication already read, if any
         try:
             return super().allow_request(request, view)
-        except APIException:  # a malformed body, reported as such
+        except (APIException, RequestDataTooBig):  # a malformed or oversized body, reported as such
             raise
         except Exception as error:  # the cache is down: serve the request, raise an alert
             security_event(

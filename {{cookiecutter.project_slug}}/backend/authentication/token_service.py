@@ -1,8 +1,8 @@
 """Sessions and their tokens: start, rotate, renew, revoke. Every token is issued here.
 
-A login starts a refresh family. Each refresh rotates the presented refresh token under a
+A login starts a session. Each refresh rotates the presented refresh token under a
 row lock: the first request records its successor; requests repeating the same token within
-the grace window get that same successor; any later reuse revokes the whole family
+the grace window get that same successor; any later reuse revokes the whole session
 (RFC 9700 4.14.2, ASVS 5 10.4.5 and 15.4.2).
 """
 
@@ -19,11 +19,11 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from .bindings import verify_bindings
 from .exceptions import RefreshRejected, SessionRevoked
-from .models import IssuedRefreshToken, RefreshFamily
+from .models import IssuedRefreshToken, Session
 from .security_log import security_event
 from .tokens import AccessToken, RefreshToken, bound_claims
 
-# Sent with ``family_ids`` whenever sessions are revoked, so caches can forget them at once.
+# Sent with ``session_ids`` whenever sessions are revoked, so caches can forget them at once.
 sessions_revoked = Signal()
 
 # How far a late duplicate may follow a chain of successors before giving up.
@@ -36,7 +36,6 @@ class IssuedTokens:
     refresh: str
     refresh_expires_at: datetime
     user: object
-    session_id: uuid.UUID
 
 
 def _timestamp(moment: datetime) -> int:
@@ -55,42 +54,41 @@ def mint_access_token(user_id, session_id, bound_claims: dict) -> str:
     return str(token)
 
 
-def _mint_refresh_token(record: IssuedRefreshToken, family: RefreshFamily, bound_claims: dict) -> str:
+def _mint_refresh_token(record: IssuedRefreshToken, session: Session, bound_claims: dict) -> str:
     token = RefreshToken()
     token.payload.update(bound_claims)
     token["jti"] = record.jti
     token["iat"] = _timestamp(record.issued_at)
     token["exp"] = _timestamp(record.expires_at)
-    token["user_id"] = family.user_id
-    token["sid"] = str(family.id)
+    token["user_id"] = session.user_id
+    token["sid"] = str(session.id)
     return str(token)
 
 
-def _issue(family: RefreshFamily, record: IssuedRefreshToken, bound_claims: dict) -> IssuedTokens:
+def _issue(session: Session, record: IssuedRefreshToken, bound_claims: dict) -> IssuedTokens:
     return IssuedTokens(
-        access=mint_access_token(family.user_id, family.id, bound_claims),
-        refresh=_mint_refresh_token(record, family, bound_claims),
+        access=mint_access_token(session.user_id, session.id, bound_claims),
+        refresh=_mint_refresh_token(record, session, bound_claims),
         refresh_expires_at=record.expires_at,
-        user=family.user,
-        session_id=family.id,
+        user=session.user,
     )
 
 
-def _next_refresh_record(family: RefreshFamily, now: datetime) -> IssuedRefreshToken:
-    # Sliding expiry, capped by the family's absolute lifetime (ASVS 5 10.4.8).
-    expires_at = min(now + settings.REFRESH_TOKEN_LIFETIME, family.absolute_expires_at)
-    return IssuedRefreshToken.objects.create(jti=_new_jti(), family=family, issued_at=now, expires_at=expires_at)
+def _next_refresh_record(session: Session, now: datetime) -> IssuedRefreshToken:
+    # Sliding expiry, capped by the session's absolute lifetime (ASVS 5 10.4.8).
+    expires_at = min(now + settings.REFRESH_TOKEN_LIFETIME, session.absolute_expires_at)
+    return IssuedRefreshToken.objects.create(jti=_new_jti(), session=session, issued_at=now, expires_at=expires_at)
 
 
 def start_session(user, bound_claims: dict | None = None) -> IssuedTokens:
-    """Begin a new family for ``user`` (after login or a password change)."""
+    """Begin a new session for ``user`` (after login or a password change)."""
     now = timezone.now()
     with transaction.atomic():
-        family = RefreshFamily.objects.create(
+        session = Session.objects.create(
             user=user, created_at=now, absolute_expires_at=now + settings.SESSION_ABSOLUTE_LIFETIME
         )
-        record = _next_refresh_record(family, now)
-    return _issue(family, record, bound_claims or {})
+        record = _next_refresh_record(session, now)
+    return _issue(session, record, bound_claims or {})
 
 
 def read_refresh_token(raw: str) -> RefreshToken:
@@ -111,36 +109,36 @@ def rotate_refresh_token(raw: str, request) -> IssuedTokens:
     with transaction.atomic():
         record = (
             IssuedRefreshToken.objects.select_for_update(of=("self",))
-            .select_related("family", "family__user")
-            .filter(jti=token["jti"], family_id=token.get("sid"))
+            .select_related("session", "session__user")
+            .filter(jti=token["jti"], session_id=token.get("sid"))
             .first()
         )
         if record is None:
             raise RefreshRejected()
-        family = record.family
-        if family.is_revoked or not family.user.is_active:
+        session = record.session
+        if session.is_revoked or not session.user.is_active:
             raise SessionRevoked()
         reused = False
         if record.rotated_at is None:
-            successor = _next_refresh_record(family, now)
+            successor = _next_refresh_record(session, now)
             record.rotated_at = now
             record.successor = successor
             record.save(update_fields=["rotated_at", "successor"])
         elif now - record.rotated_at <= settings.REFRESH_GRACE_PERIOD:
-            # A second tab or a retry: hand out the same live successor, keep the family (not a fork).
+            # A second tab or a retry: hand out the same live successor, keep the session (not a fork).
             # The window counts from the first rotation and does not slide.
             successor = _live_successor(record)
         else:
             successor = None
             reused = True
-            _revoke_families(RefreshFamily.objects.filter(pk=family.pk), "reuse_detected", now)
+            _revoke_sessions(Session.objects.filter(pk=session.pk), "reuse_detected", now)
     if reused:
-        security_event("refresh_reuse_detected", request, user_id=family.user_id, session=str(family.id))
+        security_event("refresh_reuse_detected", request, user_id=session.user_id, session=str(session.id))
         raise SessionRevoked()
     if successor is None:
         raise RefreshRejected()
-    security_event("refresh_rotated", request, user_id=family.user_id, session=str(family.id))
-    return _issue(family, successor, token.bound_claims())
+    security_event("refresh_rotated", request, user_id=session.user_id, session=str(session.id))
+    return _issue(session, successor, token.bound_claims())
 
 
 def _live_successor(record: IssuedRefreshToken) -> IssuedRefreshToken | None:
@@ -158,33 +156,33 @@ def renew_access_token(claims) -> str:
 
 
 def end_session(raw: str, request) -> None:
-    """Logout: revoke the family of this refresh token. Unknown or dead tokens are already ended."""
+    """Logout: revoke the session of this refresh token. Unknown or dead tokens are already ended."""
     try:
         token = RefreshToken(raw)
     except TokenError:
         return
-    family = RefreshFamily.objects.filter(pk=token.get("sid"), user_id=token.get("user_id"))
-    if revoke_sessions(family, "logout"):
+    session = Session.objects.filter(pk=token.get("sid"), user_id=token.get("user_id"))
+    if revoke_sessions(session, "logout"):
         security_event("logout", request, user_id=token.get("user_id"), session=token.get("sid"))
 
 
-def revoke_sessions(families, reason: str) -> int:
-    """Revoke the live families in the ``families`` queryset; return how many were live."""
+def revoke_sessions(sessions, reason: str) -> int:
+    """Revoke the live sessions in the ``sessions`` queryset; return how many were live."""
     with transaction.atomic():
-        return _revoke_families(families, reason, timezone.now())
+        return _revoke_sessions(sessions, reason, timezone.now())
 
 
 def revoke_user_sessions(user, reason: str) -> int:
-    count = revoke_sessions(RefreshFamily.objects.filter(user=user), reason)
+    count = revoke_sessions(Session.objects.filter(user=user), reason)
     if count:
         security_event("sessions_revoked", user_id=user.pk, reason=reason, count=count)
     return count
 
 
-def _revoke_families(families, reason: str, now: datetime) -> int:
-    live = families.filter(revoked_at__isnull=True)
-    family_ids = list(live.values_list("id", flat=True))
-    if family_ids:
-        RefreshFamily.objects.filter(id__in=family_ids).update(revoked_at=now, revoke_reason=reason)
-        transaction.on_commit(lambda: sessions_revoked.send(sender=RefreshFamily, family_ids=family_ids))
-    return len(family_ids)
+def _revoke_sessions(sessions, reason: str, now: datetime) -> int:
+    live = sessions.filter(revoked_at__isnull=True)
+    session_ids = list(live.values_list("id", flat=True))
+    if session_ids:
+        Session.objects.filter(id__in=session_ids).update(revoked_at=now, revoke_reason=reason)
+        transaction.on_commit(lambda: sessions_revoked.send(sender=Session, session_ids=session_ids))
+    return len(session_ids)

@@ -5,6 +5,7 @@ replaces its single-key backend so that tokens carry a ``kid`` and several keys 
 """
 
 import functools
+from datetime import UTC, datetime
 
 import jwt
 from django.conf import settings
@@ -21,6 +22,19 @@ FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c", "x5t", "x5t#S256"})
 MAX_TOKEN_LENGTH = 4096
 # Claims the token service sets itself; anything else in a token is a client binding to carry over.
 SESSION_CLAIMS = frozenset({"token_type", "exp", "iat", "nbf", "jti", "user_id", "sid"})
+# RFC 7519 4.1.4-4.1.6: NumericDate values. PyJWT also accepts a numeric string ("1700000000")
+# and numbers past the year 9999; either would become a server error wherever a date is computed.
+DATE_CLAIMS = ("exp", "nbf", "iat")
+
+
+def _is_numeric_date(value) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return False
+    return True
 
 
 def bound_claims(payload) -> dict:
@@ -59,7 +73,7 @@ class KeyRingBackend(TokenBackend):
             raise TokenBackendError("Token is signed with an unknown key")
         try:
             # The algorithm comes from our key, never from the token (RFC 8725 2.1, 3.1).
-            return jwt.decode(
+            payload = jwt.decode(
                 token,
                 key.verifying_key,
                 algorithms=[key.algorithm],
@@ -69,6 +83,9 @@ class KeyRingBackend(TokenBackend):
             raise TokenBackendExpiredToken("Token is expired") from error
         except jwt.InvalidTokenError as error:
             raise TokenBackendError("Token is invalid") from error
+        if not all(_is_numeric_date(payload[claim]) for claim in DATE_CLAIMS if claim in payload):
+            raise TokenBackendError("Token is invalid")
+        return payload
 
 
 @functools.cache

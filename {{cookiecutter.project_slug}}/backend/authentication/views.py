@@ -10,9 +10,9 @@ from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.serializers import UserSerializer
+from config.api import ApiView
 from config.errors import error_responses
 
 from . import token_service
@@ -33,8 +33,8 @@ from .serializers import (
 from .silent_refresh import cancel_silent_refresh
 from .throttles import LoginAddressThrottle, LoginUsernameThrottle
 
-# Every auth endpoint may also answer 415 (a body that is not JSON) and 503 (database down).
-ERRORS = error_responses(400, 401, 403, 415, 429, 503)
+# Every auth endpoint may also answer 413 or 415 (a body too large, or not JSON) and 503 (database down).
+ERRORS = error_responses(400, 401, 403, 413, 415, 429, 503)
 
 
 def access_response(tokens: token_service.IssuedTokens) -> Response:
@@ -58,7 +58,7 @@ def authenticate_credentials(request, data) -> object:
     return user
 
 
-class LoginView(APIView):
+class LoginView(ApiView):
     """Sign in: access token in the body, refresh token in an HttpOnly cookie."""
 
     authentication_classes = []
@@ -77,7 +77,7 @@ class LoginView(APIView):
         return response
 
 
-class RefreshView(APIView):
+class RefreshView(ApiView):
     """Rotate the refresh cookie and return a new access token."""
 
     authentication_classes = []
@@ -100,7 +100,7 @@ class RefreshView(APIView):
         return response
 
 
-class LogoutView(APIView):
+class LogoutView(ApiView):
     """End the session of the refresh cookie; needs no access token and is idempotent."""
 
     authentication_classes = []
@@ -117,7 +117,7 @@ class LogoutView(APIView):
         return response
 
 
-class VerifyView(APIView):
+class VerifyView(ApiView):
     """Whether the presented access token is valid, and whose it is."""
 
     @extend_schema(responses={200: VerifyResponseSerializer, **ERRORS})
@@ -125,7 +125,7 @@ class VerifyView(APIView):
         return Response({"valid": True, "user": UserSerializer(request.user).data})
 
 
-class TokenCheckView(APIView):
+class TokenCheckView(ApiView):
     """Check an access token given in the body (for other services and debugging)."""
 
     authentication_classes = []
@@ -142,7 +142,7 @@ class TokenCheckView(APIView):
         return Response({"valid": True})
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(ApiView):
     """Change the password, end every session of the user, and start a fresh one for this client."""
 
     @extend_schema(request=PasswordChangeSerializer, responses={200: AccessResponseSerializer, **ERRORS})

@@ -6,12 +6,16 @@ Tracebacks, settings and tokens never reach a response (ASVS 5 16.5.1).
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import JsonResponse
+from django.urls import Resolver404, resolve
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from .parsers import BodyTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,8 @@ ERROR_DESCRIPTIONS = {
     400: "The request body is malformed, or a field is missing or invalid.",
     401: "Missing, invalid or expired credentials.",
     403: "Refused: a cross-site request, or a client this API does not serve.",
+    405: "This endpoint does not answer this method; the `Allow` header lists those it does.",
+    413: "The request body is larger than the API accepts.",
     415: "The request body is not JSON.",
     429: "Too many requests; retry later.",
     503: "The database is unavailable; retry later.",
@@ -80,6 +86,8 @@ def api_exception_handler(exc, context):
             "Service temporarily unavailable.", "service_unavailable", status.HTTP_503_SERVICE_UNAVAILABLE
         )
 
+    if isinstance(exc, RequestDataTooBig):  # Django's own limit, DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = BodyTooLarge()
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -100,6 +108,19 @@ def api_exception_handler(exc, context):
             response.data.get("detail", "Error."), "not_found" if response.status_code == 404 else "permission_denied"
         )
     return response
+
+
+def api_not_found(request, path: str = ""):
+    """Every unknown path under /api/, in every environment (DEBUG would answer an HTML page)."""
+    detail = "Not found."
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            detail = f"Not found. Did you mean {request.path}/ (with the trailing slash)?"
+    return JsonResponse(error_body(detail, "not_found"), status=404)
 
 
 def bad_request(request, exception=None):

@@ -1,19 +1,27 @@
 """URL routes: the auth API, the example API, the admin and the OpenAPI documents."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from .errors import api_not_found
 from .views import VersionView
+
+admin.site.site_header = f"{settings.PROJECT_NAME} administration"
+admin.site.site_title = settings.PROJECT_NAME
+admin.site.site_url = settings.FRONTEND_URL  # "View site" opens the web app, not the API
 
 urlpatterns = [
     path("api/auth/", include("authentication.urls")),
     path("api/", include("accounts.urls")),
     path("api/version/", VersionView.as_view(), name="version"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/docs/", SpectacularSwaggerView.as_view(), name="docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(template_name="api_docs/redoc.html"), name="redoc"),
     path("admin/", admin.site.urls),
+    # Last: any other path under /api/ gets the JSON error shape, DEBUG or not.
+    re_path(r"^api/", api_not_found),
 ]
 
 # With DEBUG off, errors outside DRF views answer in the API's JSON error shape too.

@@ -5,12 +5,12 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from .api import ApiView
 from .errors import error_responses
 
 
-class VersionView(APIView):
+class VersionView(ApiView):
     """``GET /api/version/``: which API this is; for deploy checks and client compatibility."""
 
     authentication_classes = []

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 
-from authentication.models import IssuedRefreshToken, RefreshFamily
+from authentication.models import IssuedRefreshToken, Session
 
 from .conftest import PASSWORD, bearer
 
@@ -42,7 +42,7 @@ def test_login_responses_are_never_cached(login):
 def test_login_starts_a_new_session_each_time(login, user):
     login()
     login()
-    assert RefreshFamily.objects.filter(user=user, revoked_at__isnull=True).count() == 2
+    assert Session.objects.filter(user=user, revoked_at__isnull=True).count() == 2
 
 
 def test_wrong_password_gets_generic_401(login):
@@ -125,7 +125,7 @@ def test_logout_with_only_the_cookie_revokes_session_and_clears_cookie(api, logi
     response = api.post("/api/auth/logout/")
     assert response.status_code == 204
     assert refresh_cookie(response)["max-age"] == 0
-    assert not RefreshFamily.objects.filter(user=user, revoked_at__isnull=True).exists()
+    assert not Session.objects.filter(user=user, revoked_at__isnull=True).exists()
 
 
 def test_refresh_after_logout_fails(api, login):
@@ -191,8 +191,8 @@ def test_me_returns_the_signed_in_user(api, session, user):
 def test_each_refresh_records_its_successor(api, login, user):
     login()
     api.post("/api/auth/refresh/")
-    family = RefreshFamily.objects.get(user=user)
-    records = IssuedRefreshToken.objects.filter(family=family)
+    session = Session.objects.get(user=user)
+    records = IssuedRefreshToken.objects.filter(session=session)
     assert records.count() == 2
     assert records.filter(rotated_at__isnull=True).count() == 1
     assert records.get(rotated_at__isnull=False).successor == records.get(rotated_at__isnull=True)

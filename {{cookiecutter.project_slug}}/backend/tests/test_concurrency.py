@@ -2,8 +2,8 @@
 
 Two tabs or a retried request present the same refresh token at nearly the same moment. Rotation
 must be atomic in the database (R-ASVS5-15.4.2): the requests share one successor instead of
-forking the family or tripping reuse detection, while a replay after the grace window still
-revokes the family (R-9700-4.14.2). Row locks only contend on PostgreSQL; SQLite serialises
+forking the session or tripping reuse detection, while a replay after the grace window still
+revokes the session (R-9700-4.14.2). Row locks only contend on PostgreSQL; SQLite serialises
 every writer, so these tests run when DATABASE_URL points at PostgreSQL.
 """
 
@@ -21,7 +21,7 @@ import pytest
 from django.conf import settings
 from django.db.models import F
 
-from authentication.models import IssuedRefreshToken, RefreshFamily
+from authentication.models import IssuedRefreshToken, Session
 
 from .conftest import ORIGIN, PASSWORD
 
@@ -86,8 +86,8 @@ def jti_of(token: str) -> str:
     return jwt.decode(token, options={"verify_signature": False})["jti"]
 
 
-def family_of(token: str) -> RefreshFamily:
-    return RefreshFamily.objects.get(pk=jwt.decode(token, options={"verify_signature": False})["sid"])
+def session_of(token: str) -> Session:
+    return Session.objects.get(pk=jwt.decode(token, options={"verify_signature": False})["sid"])
 
 
 def in_parallel(send, count: int = PARALLEL_REQUESTS) -> list[Reply]:
@@ -114,7 +114,7 @@ def browser(live_server, user) -> BrowserSession:
 
 
 def test_parallel_refreshes_share_one_successor(browser):
-    """R-ASVS5-15.4.2, SPEC 3.2: simultaneous refreshes with one cookie neither fork nor revoke the family."""
+    """R-ASVS5-15.4.2, SPEC 3.2: simultaneous refreshes with one cookie neither fork nor revoke the session."""
     original = browser.refresh_token
     replies = in_parallel(lambda: browser.send("POST", REFRESH_URL))
 
@@ -124,10 +124,10 @@ def test_parallel_refreshes_share_one_successor(browser):
     [successor] = successors
     assert jti_of(successor) != jti_of(original)
 
-    family = family_of(original)
-    assert not family.is_revoked
-    assert family.tokens.count() == 2
-    assert family.tokens.filter(rotated_at__isnull=True).count() == 1
+    session = session_of(original)
+    assert not session.is_revoked
+    assert session.refresh_tokens.count() == 2
+    assert session.refresh_tokens.filter(rotated_at__isnull=True).count() == 1
 
     for reply in replies:
         assert browser.send("GET", VERIFY_URL, access=reply.body["access"]).status == 200
@@ -137,7 +137,7 @@ def test_parallel_refreshes_share_one_successor(browser):
     assert jti_of(follow_up.cookies[settings.REFRESH_COOKIE_NAME].value) not in {jti_of(original), jti_of(successor)}
 
 
-def test_replay_after_the_grace_window_revokes_the_family(browser):
+def test_replay_after_the_grace_window_revokes_the_session(browser):
     """R-9700-4.14.2, R-ASVS5-10.4.5: a late replay kills the live successor and its access token."""
     original = browser.refresh_token
     rotated = browser.send("POST", REFRESH_URL)
@@ -152,9 +152,9 @@ def test_replay_after_the_grace_window_revokes_the_family(browser):
     replay = browser.send("POST", REFRESH_URL)
     assert replay.status == 401
     assert replay.body["code"] == "session_revoked"
-    family = family_of(original)
-    assert family.is_revoked
-    assert family.revoke_reason == "reuse_detected"
+    session = session_of(original)
+    assert session.is_revoked
+    assert session.revoke_reason == "reuse_detected"
 
     browser.cookies[settings.REFRESH_COOKIE_NAME] = successor
     assert browser.send("POST", REFRESH_URL).status == 401
@@ -171,5 +171,5 @@ def test_parallel_late_replays_are_all_rejected(browser):
 
     replies = in_parallel(lambda: browser.send("POST", REFRESH_URL))
     assert [reply.status for reply in replies] == [401] * PARALLEL_REQUESTS, [reply.body for reply in replies]
-    assert family_of(original).is_revoked
+    assert session_of(original).is_revoked
     assert browser.send("GET", VERIFY_URL, access=rotated.body["access"]).status == 401

@@ -25,7 +25,7 @@ from jwt.algorithms import get_default_algorithms
 from rest_framework.test import APIClient
 
 from authentication.keys import key_ring
-from authentication.models import IssuedRefreshToken, RefreshFamily
+from authentication.models import IssuedRefreshToken, Session
 
 from .conftest import ORIGIN, PASSWORD, bearer, clear_test_cache
 
@@ -135,8 +135,8 @@ def copy_cookies(source: APIClient, target: APIClient) -> APIClient:
     return target
 
 
-def family_of(refresh_token: str) -> RefreshFamily:
-    return RefreshFamily.objects.get(pk=claims_of(refresh_token)["sid"])
+def session_of(refresh_token: str) -> Session:
+    return Session.objects.get(pk=claims_of(refresh_token)["sid"])
 
 
 def age_rotation(refresh_token: str, by: timedelta) -> None:
@@ -323,6 +323,38 @@ def test_token_without_expiry_is_rejected(api, claims, settings):
     assert_rejected_access(api, forged, settings)
 
 
+NON_NUMERIC_DATES = {
+    "numeric-string": "9999999999",
+    "word": "soon",
+    "null": None,
+    "boolean": True,
+    "list": [9999999999],
+    "object": {"at": 9999999999},
+    "past-year-9999": 10**20,
+    "huge-float": 1e300,
+}
+
+
+@pytest.mark.parametrize("claim", ["exp", "nbf", "iat"])
+@pytest.mark.parametrize("value", list(NON_NUMERIC_DATES.values()), ids=list(NON_NUMERIC_DATES))
+def test_correctly_signed_token_with_a_bad_date_claim_is_a_401_not_a_500(api, claims, settings, claim, value):
+    """RFC 7519 4.1.4-4.1.6: dates are NumericDate numbers. One signed with our own key but holding a
+    numeric string (or anything else) is refused on every path that reads a token."""
+    forged = signed_with_our_key({**claims, claim: value})
+    for response in (api.get(VERIFY_URL, **bearer(forged)), api.get(ME_URL, **bearer(forged))):
+        body = assert_error(response, 401, settings)
+        assert body["code"] in ("token_invalid", "token_expired")
+    check = api.post(CHECK_URL, {"token": forged}, format="json")
+    assert (check.status_code, check.json()) == (200, {"valid": False})
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat"])
+def test_refresh_token_with_a_numeric_string_date_is_a_401_not_a_500(api, access, settings, claim):
+    refresh = claims_of(refresh_cookie(api, settings))
+    api.cookies[settings.REFRESH_COOKIE_NAME] = signed_with_our_key({**refresh, claim: str(refresh[claim])})
+    assert_error(api.post(REFRESH_URL), 401, settings, "refresh_invalid")
+
+
 def test_refresh_token_is_not_accepted_as_an_access_token(api, access, settings):
     """R-ASVS5-9.2.2, R-8725-3.12: only access tokens authorize requests."""
     refresh = refresh_cookie(api, settings)
@@ -347,7 +379,7 @@ def test_tokens_of_a_deactivated_user_are_rejected(api, user, access, settings, 
         user.save()
     assert_rejected_access(api, access, settings, "session_revoked")
     assert_error(api.post(REFRESH_URL), 401, settings)
-    assert family_of(refresh).is_revoked
+    assert session_of(refresh).is_revoked
 
 
 def test_tokens_of_a_deleted_user_are_rejected(api, user, access, settings, commit_callbacks):
@@ -558,7 +590,7 @@ def test_rotated_out_refresh_token_is_rejected_after_the_grace_window(api, acces
     assert_cookie_cleared(response, settings)
 
 
-def test_reused_refresh_token_revokes_the_family(api, access, settings, security_events, commit_callbacks):
+def test_reused_refresh_token_revokes_the_session(api, access, settings, security_events, commit_callbacks):
     """R-9700-4.14.2, R-ASVS5-10.4.5: replaying a rotated token revokes the live refresh and access tokens."""
     old = refresh_cookie(api, settings)
     rotated = api.post(REFRESH_URL)
@@ -571,9 +603,9 @@ def test_reused_refresh_token_revokes_the_family(api, access, settings, security
         response = api.post(REFRESH_URL)
     assert_error(response, 401, settings, "session_revoked")
     assert_cookie_cleared(response, settings)
-    family = family_of(old)
-    assert family.is_revoked
-    assert family.revoke_reason == "reuse_detected"
+    session = session_of(old)
+    assert session.is_revoked
+    assert session.revoke_reason == "reuse_detected"
     assert events(security_events, "refresh_reuse_detected")
 
     api.cookies[settings.REFRESH_COOKIE_NAME] = current_refresh
@@ -583,7 +615,7 @@ def test_reused_refresh_token_revokes_the_family(api, access, settings, security
 
 
 def test_repeat_within_the_grace_window_gets_the_same_successor(api, access, settings):
-    """R-ASVS5-15.4.2: two tabs refreshing at once share one successor; the family is not forked or revoked."""
+    """R-ASVS5-15.4.2: two tabs refreshing at once share one successor; the session is not forked or revoked."""
     old = refresh_cookie(api, settings)
     first = api.post(REFRESH_URL)
     successor = refresh_cookie(api, settings)
@@ -591,9 +623,9 @@ def test_repeat_within_the_grace_window_gets_the_same_successor(api, access, set
     repeat = api.post(REFRESH_URL)
     assert repeat.status_code == 200
     assert claims_of(refresh_cookie(api, settings))["jti"] == claims_of(successor)["jti"]
-    family = family_of(old)
-    assert not family.is_revoked
-    assert family.tokens.filter(rotated_at__isnull=True).count() == 1
+    session = session_of(old)
+    assert not session.is_revoked
+    assert session.refresh_tokens.filter(rotated_at__isnull=True).count() == 1
     for response in (first, repeat):
         assert api.get(VERIFY_URL, **bearer(response.data["access"])).status_code == 200
     assert api.post(REFRESH_URL).status_code == 200
@@ -610,15 +642,15 @@ def test_grace_window_counts_from_the_first_rotation(api, access, settings):
     age_rotation(old, timedelta(seconds=4))
     api.cookies[settings.REFRESH_COOKIE_NAME] = old
     assert_error(api.post(REFRESH_URL), 401, settings, "session_revoked")
-    assert family_of(old).is_revoked
+    assert session_of(old).is_revoked
 
 
 def test_refresh_never_outlives_the_absolute_session_cap(api, login, settings):
     """R-ASVS5-10.4.8, R-ASVS4-3.3.2: sliding refreshes never extend a session past its absolute lifetime."""
     settings.SESSION_ABSOLUTE_LIFETIME = timedelta(seconds=60)
     assert login().status_code == 200
-    family = family_of(refresh_cookie(api, settings))
-    cap = family.absolute_expires_at.timestamp()
+    session = session_of(refresh_cookie(api, settings))
+    cap = session.absolute_expires_at.timestamp()
     for _ in range(3):
         response = api.post(REFRESH_URL)
         assert response.status_code == 200
@@ -639,14 +671,14 @@ def test_session_ends_at_its_absolute_cap(api, login, settings):
 
 
 def test_logout_revokes_the_session_and_clears_the_cookie(api, access, settings, security_events):
-    """R-ASVS5-7.4.1, R-9700-4.14.2: logout revokes the whole family and removes the cookie."""
+    """R-ASVS5-7.4.1, R-9700-4.14.2: logout revokes the whole session and removes the cookie."""
     refresh = refresh_cookie(api, settings)
     response = api.post(LOGOUT_URL)
     assert response.status_code == 204
     assert_cookie_cleared(response, settings)
-    family = family_of(refresh)
-    assert family.is_revoked
-    assert family.revoke_reason == "logout"
+    session = session_of(refresh)
+    assert session.is_revoked
+    assert session.revoke_reason == "logout"
     assert events(security_events, "logout")
 
 
@@ -657,7 +689,7 @@ def test_logout_works_with_only_the_cookie_and_an_expired_access_token(api, clai
     expired = signed_with_our_key({**claims, "iat": now - 3600, "exp": now - 60})
     response = api.post(LOGOUT_URL, **bearer(expired))
     assert response.status_code == 204
-    assert family_of(refresh).is_revoked
+    assert session_of(refresh).is_revoked
 
 
 def test_logout_is_idempotent(api, access, settings):
@@ -723,7 +755,7 @@ def test_cross_site_request_to_a_cookie_endpoint_is_rejected(api, access, settin
     response = cookie_endpoint_call(copy_cookies(api, APIClient(**headers)), url)
     assert_error(response, 403, settings, "csrf_failed")
     assert settings.REFRESH_COOKIE_NAME not in response.cookies
-    assert not family_of(refresh).is_revoked
+    assert not session_of(refresh).is_revoked
 
 
 @pytest.mark.parametrize("url", COOKIE_ENDPOINTS)
@@ -873,9 +905,13 @@ def hostile_body(url: str, kind: str) -> bytes:
 @pytest.mark.parametrize("url", list(ENDPOINT_FIELDS))
 @pytest.mark.parametrize("kind", [*RAW_BODIES, *FIELD_VALUES])
 def test_hostile_body_gets_400_not_500(api, request, settings, url, kind):
-    """SPEC 8 and 9 (the guide answered a JSON array with 500), R-ASVS5-16.5.3: bad bodies are 400s."""
+    """SPEC 8 and 9 (the guide answered a JSON array with 500), R-ASVS5-16.5.3: bad bodies are 400s,
+    and a body over the size limit is a 413."""
     response = api.post(url, hostile_body(url, kind), content_type="application/json", **credentials_for(url, request))
-    assert_error(response, 400, settings)
+    if kind == "2mb":
+        assert_error(response, 413, settings, "body_too_large")
+    else:
+        assert_error(response, 400, settings)
 
 
 @pytest.mark.parametrize("url", list(ENDPOINT_FIELDS))

@@ -11,7 +11,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from authentication import token_service
 from authentication.access import load_session
-from authentication.models import RefreshFamily
+from authentication.models import Session
 from authentication.tokens import AccessToken
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_loads_the_user_and_session_end_as_the_orm_does(claims, django_user_mode
     expected = django_user_model.objects.get(pk=claims["user_id"])
     assert field_values(user) == field_values(expected)
     assert user._state.adding is False and user._state.db == expected._state.db
-    assert expires_at == RefreshFamily.objects.get(pk=claims["sid"]).absolute_expires_at
+    assert expires_at == Session.objects.get(pk=claims["sid"]).absolute_expires_at
 
 
 def test_a_loaded_user_saves_like_one_from_the_orm(claims, django_user_model):
@@ -65,7 +65,7 @@ def test_claims_naming_no_session_of_theirs_are_rejected(claims, other_user, cha
     ],
 )
 def test_sessions_that_ended_are_rejected(claims, end):
-    RefreshFamily.objects.filter(pk=claims["sid"]).update(**end)
+    Session.objects.filter(pk=claims["sid"]).update(**end)
     with pytest.raises(AuthenticationFailed):
         load_session(claims)
 

@@ -5,7 +5,7 @@ import logging
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from authentication.models import RefreshFamily
+from authentication.models import Session
 from authentication.token_service import sessions_revoked
 
 from . import store
@@ -21,10 +21,10 @@ def _forget(session_ids) -> None:
 
 
 @receiver(sessions_revoked)
-def forget_revoked_sessions(sender, family_ids, **kwargs) -> None:
-    _forget(family_ids)
+def forget_revoked_sessions(sender, session_ids, **kwargs) -> None:
+    _forget(session_ids)
 
 
-@receiver(post_delete, sender=RefreshFamily)
+@receiver(post_delete, sender=Session)
 def forget_deleted_session(sender, instance, **kwargs) -> None:
     _forget([instance.pk])

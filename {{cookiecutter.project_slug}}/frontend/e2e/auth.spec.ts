@@ -264,7 +264,7 @@ test.describe("two tabs", () => {
     for (const page of [first, second]) {
       await expect(page).toHaveURL(/\/dashboard$/);
     }
-    // The refresh family is intact: a reload still restores the session.
+    // The session is intact: a reload still restores the session.
     await second.reload();
     await expect(second.getByTestId("profile")).toContainText(DEMO_USER.username);
     await screenshot(first, "10-two-tabs-first");

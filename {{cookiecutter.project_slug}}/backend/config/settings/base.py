@@ -25,6 +25,8 @@ def require_env(name: str) -> str:
 
 PROJECT_NAME = "{{ cookiecutter.project_name }}"
 DOMAIN_NAME = "{{ cookiecutter.domain_name }}"
+# The web app's origin (scheme, host and port): the admin's "View site" link and the default CORS origin.
+FRONTEND_URL = env("FRONTEND_URL", default=f"https://{DOMAIN_NAME}")
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = False
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "authentication",
 {%- if cookiecutter.use_ip_allowlist == "y" %}
@@ -75,7 +78,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -149,13 +152,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs/ and /api/redoc/ load their scripts from our own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Tokens -----------------------------------------------------------------
 # Lifetimes of the "{{ cookiecutter.token_lifetime_profile }}" profile; each can be overridden in seconds.
 ACCESS_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default={{ {"standard": "15 * 60", "high_security": "5 * 60", "low_risk": "60 * 60"}[cookiecutter.token_lifetime_profile] }}))
 REFRESH_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default={{ {"standard": "7 * 24 * 60 * 60", "high_security": "24 * 60 * 60", "low_risk": "30 * 24 * 60 * 60"}[cookiecutter.token_lifetime_profile] }}))
-# A session (refresh family) never outlives this, however often it refreshes (ASVS 5 10.4.8).
+# A session (refresh session) never outlives this, however often it refreshes (ASVS 5 10.4.8).
 SESSION_ABSOLUTE_LIFETIME = timedelta(
     seconds=env.int("JWT_SESSION_ABSOLUTE_LIFETIME", default={{ {"standard": "30 * 24 * 60 * 60", "high_security": "24 * 60 * 60", "low_risk": "90 * 24 * 60 * 60"}[cookiecutter.token_lifetime_profile] }}),
 )

@@ -41,6 +41,7 @@ FINGERPRINT_COOKIE_SECURE = False
 {%- endif %}
 
 # The Next.js dev server. Use the same host name for both (localhost) so cookies stay same-site.
+FRONTEND_URL = env("FRONTEND_URL", default="http://localhost:3000")
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000", "http://127.0.0.1:3000"])
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 {%- if cookiecutter.use_ip_allowlist == "y" %}

@@ -4,7 +4,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DOMAIN_NAME, env, require_env
+from .base import env, require_env
 
 DEBUG = False  # ASVS 5 13.4.2
 
@@ -42,8 +42,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-FRONTEND_ORIGIN = f"https://{DOMAIN_NAME}"
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[FRONTEND_ORIGIN])
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[FRONTEND_URL])  # noqa: F405
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 {%- if cookiecutter.use_ip_allowlist == "y" %}
 

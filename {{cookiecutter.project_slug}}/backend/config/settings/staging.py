@@ -3,6 +3,6 @@
 from .base import DOMAIN_NAME, env
 from .production import *  # noqa: F403
 
-FRONTEND_ORIGIN = f"https://staging.{DOMAIN_NAME}"
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[FRONTEND_ORIGIN])
+FRONTEND_URL = env("FRONTEND_URL", default=f"https://staging.{DOMAIN_NAME}")
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[FRONTEND_URL])
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS

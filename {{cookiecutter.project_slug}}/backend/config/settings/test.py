@@ -47,7 +47,8 @@ JWT_PRIVATE_KEY_FILE = ""
 JWT_PREVIOUS_PUBLIC_KEY_FILES = []
 {%- endif %}
 
-CORS_ALLOWED_ORIGINS = ["https://app.example.test"]
+FRONTEND_URL = "https://app.example.test"
+CORS_ALLOWED_ORIGINS = [FRONTEND_URL]
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 {%- if cookiecutter.use_ip_allowlist == "y" %}
 IP_ALLOWLIST = ["127.0.0.0/8", "::1/128"]

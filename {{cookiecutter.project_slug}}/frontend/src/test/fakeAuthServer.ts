@@ -13,7 +13,7 @@ export interface RecordedRequest {
 }
 
 interface AccessRecord {
-  family: number;
+  session: number;
   expiresAt: number;
 }
 
@@ -45,10 +45,10 @@ export class FakeAuthServer {
   #clockOffset = 0;
   #serial = 0;
   readonly #access = new Map<string, AccessRecord>();
-  /** refresh token -> family; rotated-out tokens are remembered for reuse detection. */
-  readonly #refresh = new Map<string, { family: number; rotated: boolean }>();
-  readonly #revokedFamilies = new Set<number>();
-  #nextFamily = 1;
+  /** refresh token -> session; rotated-out tokens are remembered for reuse detection. */
+  readonly #refresh = new Map<string, { session: number; rotated: boolean }>();
+  readonly #revokedSessions = new Set<number>();
+  #nextSession = 1;
 
   now(): number {
     return Date.now() + this.#clockOffset;
@@ -60,8 +60,8 @@ export class FakeAuthServer {
   }
 
   revokeAllSessions(): void {
-    for (const { family } of this.#refresh.values()) {
-      this.#revokedFamilies.add(family);
+    for (const { session } of this.#refresh.values()) {
+      this.#revokedSessions.add(session);
     }
   }
 
@@ -93,14 +93,14 @@ export class FakeAuthServer {
     }
   };
 
-  #issue(family: number): { access: string; refresh: string } {
+  #issue(session: number): { access: string; refresh: string } {
     this.#serial += 1;
     const iat = Math.floor(this.now() / 1000);
     const exp = iat + Math.round(this.accessLifetimeMs / 1000);
     const access = makeJwt({ token_type: "access", jti: `a${this.#serial}`, iat, exp, user_id: USER.id });
     const refresh = `r${this.#serial}`;
-    this.#access.set(access, { family, expiresAt: exp * 1000 });
-    this.#refresh.set(refresh, { family, rotated: false });
+    this.#access.set(access, { session, expiresAt: exp * 1000 });
+    this.#refresh.set(refresh, { session, rotated: false });
     this.cookie = refresh;
     return { access, refresh };
   }
@@ -119,7 +119,7 @@ export class FakeAuthServer {
     if (credentials.username !== DEMO.username || credentials.password !== DEMO.password) {
       return error(401, "Invalid username or password.", "invalid_credentials");
     }
-    const { access } = this.#issue(this.#nextFamily++);
+    const { access } = this.#issue(this.#nextSession++);
     return json(200, { access, user: USER });
   }
 
@@ -132,17 +132,17 @@ export class FakeAuthServer {
       return error(401, "Token is expired.", "token_expired");
     }
     const record = cookie === null ? undefined : this.#refresh.get(cookie);
-    if (record === undefined || this.#revokedFamilies.has(record.family)) {
+    if (record === undefined || this.#revokedSessions.has(record.session)) {
       this.cookie = null;
       return error(401, "Refresh token is invalid or expired.", "refresh_invalid");
     }
     if (record.rotated) {
-      this.#revokedFamilies.add(record.family); // reuse detected (RFC 9700)
+      this.#revokedSessions.add(record.session); // reuse detected (RFC 9700)
       this.cookie = null;
       return error(401, "Refresh token is invalid or expired.", "refresh_invalid");
     }
     record.rotated = true;
-    const { access } = this.#issue(record.family);
+    const { access } = this.#issue(record.session);
     return json(200, { access, user: USER });
   }
 
@@ -152,7 +152,7 @@ export class FakeAuthServer {
     }
     const record = cookie === null ? undefined : this.#refresh.get(cookie);
     if (record !== undefined) {
-      this.#revokedFamilies.add(record.family);
+      this.#revokedSessions.add(record.session);
     }
     this.cookie = null;
     return new Response(null, { status: 204 });
@@ -167,7 +167,7 @@ export class FakeAuthServer {
     if (record === undefined) {
       return error(401, "Token is invalid.", "token_invalid");
     }
-    if (this.#revokedFamilies.has(record.family)) {
+    if (this.#revokedSessions.has(record.session)) {
       return error(401, "Session has been revoked.", "session_revoked");
     }
     if (record.expiresAt <= this.now()) {
@@ -175,17 +175,17 @@ export class FakeAuthServer {
     }
     const response = json(200, USER);
     if (record.expiresAt - this.now() < this.silentRefreshThresholdMs) {
-      response.headers.set("X-New-Access-Token", this.#issueAccessOnly(record.family));
+      response.headers.set("X-New-Access-Token", this.#issueAccessOnly(record.session));
     }
     return response;
   }
 
-  #issueAccessOnly(family: number): string {
+  #issueAccessOnly(session: number): string {
     this.#serial += 1;
     const iat = Math.floor(this.now() / 1000);
     const exp = iat + Math.round(this.accessLifetimeMs / 1000);
     const access = makeJwt({ token_type: "access", jti: `a${this.#serial}`, iat, exp, user_id: USER.id });
-    this.#access.set(access, { family, expiresAt: exp * 1000 });
+    this.#access.set(access, { session, expiresAt: exp * 1000 });
     return access;
   }
 }

@@ -7,7 +7,7 @@ from authentication.token_service import revoke_user_sessions
 
 
 class Command(BaseCommand):
-    help = "Revoke every session (refresh family) of a user; their access tokens stop working at once."
+    help = "Revoke every session (refresh session) of a user; their access tokens stop working at once."
 
     def add_arguments(self, parser):
         parser.add_argument("username")

@@ -133,7 +133,7 @@ describe.each([
     expect(a).toEqual(b);
     expect(server.count(AUTH_PATHS.refresh)).toBe(1);
     expect(second.session.accessToken).toBe(first.session.accessToken);
-    expect(server.cookie).not.toBeNull(); // the family was not revoked as reused
+    expect(server.cookie).not.toBeNull(); // the session was not revoked as reused
   });
 
   it("never put a token in storage", async () => {
