@@ -72,17 +72,35 @@ def remove(path: Path) -> None:
 
 
 def write_local_env() -> None:
-    """Fill the local env file with fresh secrets; staging and production keep placeholders."""
+    """Fill the local env file with fresh secrets; staging and production keep placeholders.
+
+    An existing file is kept: regenerating over a project (``--overwrite-if-exists``) must not
+    change its secrets.
+    """
+    if LOCAL_ENV.exists():
+        return
     text = LOCAL_ENV_EXAMPLE.read_text()
     text = text.replace("DJANGO_SECRET_KEY=change-me", f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}")
     text = text.replace("JWT_SIGNING_KEY=change-me", f"JWT_SIGNING_KEY={secrets.token_urlsafe(48)}")
     LOCAL_ENV.write_text(text)
 
 
+def next_steps(project_dir: str, frontend: str) -> str:
+    opens = "http://localhost:3000" if frontend == "nextjs" else "http://localhost:8000/api/docs/"
+    return (
+        f"\nGenerated {project_dir}. Next:\n"
+        f"  cd {project_dir}\n"
+        f"  make run    # then open {opens} and sign in as demo / demo-password-123\n"
+        "  make test   # the project's tests\n"
+        "See README.md in the project for the rest.\n"
+    )
+
+
 def main() -> int:
     for path in paths_to_remove(OPTIONS):
         remove(path)
     write_local_env()
+    print(next_steps("{{ cookiecutter.project_slug }}", OPTIONS["frontend"]))
     return 0
 
 

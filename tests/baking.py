@@ -15,15 +15,6 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 DEFAULTS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
 
 
-def default_context() -> dict[str, str]:
-    """The answer a user gets by pressing enter at every prompt."""
-    return {
-        name: value[0] if isinstance(value, list) else value
-        for name, value in DEFAULTS.items()
-        if not name.startswith("_") and name != "project_slug"
-    }
-
-
 def bake(output_dir: Path, **answers: str) -> Path:
     """Generate a project with ``answers`` over the defaults; return its folder."""
     project = cookiecutter(

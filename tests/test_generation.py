@@ -8,10 +8,13 @@ import time
 
 import pytest
 
-from tests.baking import bake
-from tests.variants import FEATURE_FILES, FLAG_MATRIX, OPTION_VARIANTS, TRACES, every_combination
+from tests.baking import TEMPLATE_DIR, bake
+from tests.variants import FEATURE_FILES, FLAG_MATRIX, OPTION_VARIANTS, TRACES, Variant, every_combination
 
 RESIDUE = re.compile(r"\{%|%\}|\{#|\{\{\s*cookiecutter|cookiecutter", re.IGNORECASE)
+# Django templates use {% %} tags of their own; in them only a mention of cookiecutter is residue.
+DJANGO_TEMPLATES = "backend/templates/"
+DJANGO_TEMPLATE_RESIDUE = re.compile(r"cookiecutter", re.IGNORECASE)
 # Lockfiles list third-party package names, which are not ours to police.
 SKIPPED_FILES = {"package-lock.json"}
 # The post-generation hook writes fresh random secrets into backend/.env. Random text spells a
@@ -28,13 +31,17 @@ def project_files(project):
             yield path, text
 
 
+def residue_in(relative: str, text: str):
+    return (DJANGO_TEMPLATE_RESIDUE if relative.startswith(DJANGO_TEMPLATES) else RESIDUE).search(text)
+
+
 def check_variant(variant, tmp_path):
     project = bake(tmp_path, **variant.context)
     files = dict(project_files(project))
     residue = [
         f"{path.relative_to(project)}: {match.group(0)}"
         for path, text in files.items()
-        for match in [RESIDUE.search(text)]
+        for match in [residue_in(path.relative_to(project).as_posix(), text)]
         if match
     ]
     assert not residue, f"template residue in {variant.name}: {residue[:5]}"
@@ -80,3 +87,15 @@ def test_every_combination_of_every_option_generates_cleanly(tmp_path, record_pr
         check_variant(variant, tmp_path / str(index))
     elapsed = time.monotonic() - start
     record_property("progress", f"all {len(variants)} combinations generated and checked in {elapsed:.1f}s")
+
+
+@pytest.mark.parametrize("variant", [Variant("default"), Variant("api-only", {"frontend": "none"})], ids=str)
+def test_makefiles_install_through_stamps_and_never_touch_the_interpreter(variant, tmp_path):
+    """`touch .venv/bin/python` follows the venv's symlink to the system Python: an ordinary user
+    may not touch it, and root would rewrite the system interpreter's date."""
+    makefiles = [TEMPLATE_DIR / "Makefile", bake(tmp_path, **variant.context) / "Makefile"]
+    for makefile in makefiles:
+        text = makefile.read_text()
+        assert not re.search(r"^\s*touch\s+\$\(PY\)", text, re.MULTILINE), makefile
+        assert not re.search(r"^\$\(PY\)\s*:", text, re.MULTILINE), makefile
+        assert re.search(r"^\s*touch \$@$", text, re.MULTILINE), makefile

@@ -18,7 +18,7 @@ SHORT = {
     "use_ip_allowlist": "allow",
     "use_token_cache": "cache",
 }
-CHOICES = {name: value for name, value in DEFAULTS.items() if isinstance(value, list) and not name.startswith("_")}
+CHOICES: dict[str, list[str]] = DEFAULTS["_choices"]
 
 # Words that only a feature's own code may contain: when the flag is off they must appear nowhere.
 TRACES = {
@@ -42,8 +42,7 @@ class Variant:
     answers: dict = field(default_factory=dict)
 
     def value(self, option: str) -> str:
-        default = DEFAULTS[option]
-        return self.answers.get(option, default[0] if isinstance(default, list) else default)
+        return self.answers.get(option, DEFAULTS[option])
 
     @property
     def slug(self) -> str:

@@ -15,6 +15,8 @@ const nextConfig: NextConfig = {
   output: "standalone",
   reactStrictMode: true,
   poweredByHeader: false,
+  // `next dev` serves its scripts only to pages on localhost; 127.0.0.1 works as well.
+  allowedDevOrigins: ["127.0.0.1"],
 };
 
 export default nextConfig;

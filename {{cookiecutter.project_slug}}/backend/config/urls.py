@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from .docs import RedocView, SwaggerUIView
 from .errors import api_not_found
 from .views import VersionView
 
@@ -17,8 +18,8 @@ urlpatterns = [
     path("api/", include("accounts.urls")),
     path("api/version/", VersionView.as_view(), name="version"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(), name="docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(template_name="api_docs/redoc.html"), name="redoc"),
+    path("api/docs/", SwaggerUIView.as_view(), name="docs"),
+    path("api/redoc/", RedocView.as_view(), name="redoc"),
     path("admin/", admin.site.urls),
     # Last: any other path under /api/ gets the JSON error shape, DEBUG or not.
     re_path(r"^api/", api_not_found),

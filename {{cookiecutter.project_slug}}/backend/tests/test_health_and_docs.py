@@ -41,6 +41,10 @@ def test_docs_pages_load_nothing_from_other_servers(client, page):
     assert [asset for asset in assets if not asset.startswith("/")] == []
     assert "//" not in "".join(assets)
     assert "fonts.googleapis" not in html and "cdn." not in html
+    # No inline script, and a policy that lets the page load nothing from another server.
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src" not in policy and "'unsafe-eval'" not in policy
 
 
 def test_version_is_public(client):

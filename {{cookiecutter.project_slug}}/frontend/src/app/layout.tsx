@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 
 import { AuthProvider } from "@/components/auth/AuthProvider";
+import { DevelopmentHostNotice } from "@/components/DevelopmentHostNotice";
 
 import "./globals.css";
 
@@ -22,6 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           {environment !== "production" && <span className="badge">{environment}</span>}
         </header>
         <main>
+          <DevelopmentHostNotice />
           <AuthProvider>{children}</AuthProvider>
         </main>
       </body>

@@ -1,8 +1,10 @@
 /** The browser's auth client: one per tab, created on first use. */
 import { AuthClient } from "./apiClient";
+import { apiUrlForPage } from "./apiOrigin";
 import { createTabChannel, createTabLock } from "./tabSync";
 
 export { AuthClient, AUTH_PATHS, type RestoreResult } from "./apiClient";
+export { LOOPBACK_HOSTS } from "./apiOrigin";
 export * from "./errors";
 export { startProactiveRefresh } from "./refreshScheduler";
 export { LOADING } from "./session";
@@ -18,7 +20,7 @@ export function getAuthClient(): AuthClient {
     throw new Error("The auth client only runs in the browser.");
   }
   browserClient ??= new AuthClient({
-    apiUrl: API_URL,
+    apiUrl: apiUrlForPage(API_URL, window.location.hostname),
     lock: createTabLock(),
     channel: createTabChannel(),
   });
