@@ -147,13 +147,15 @@ def deployment_env(base: dict[str, str], venv: Path, **values: str) -> dict[str,
 
 
 def install_signing_key(deployment: Deployment, workdir: Path) -> None:
-    """HS256: a random secret; RS256: a fresh key file from the project's own command."""
-    if (deployment.backend / "authentication" / "jwks.py").exists():
-        key_file = workdir / f"{deployment.name}-jwt-private.pem"
-        deployment.env["JWT_PRIVATE_KEY_FILE"] = str(key_file)
-        deployment.manage("generate_signing_key", "--output", str(key_file))
-    else:
+    """HS256 (unless JWT_ALGORITHM names another): a random secret; RS256, EdDSA: a fresh key file
+    made by the project's own command."""
+    algorithm = deployment.env.setdefault("JWT_ALGORITHM", "HS256")
+    if algorithm == "HS256":
         deployment.env["JWT_SIGNING_KEY"] = secrets.token_urlsafe(64)
+        return
+    key_file = workdir / f"{deployment.name}-jwt-private.pem"
+    deployment.env["JWT_PRIVATE_KEY_FILE"] = str(key_file)
+    deployment.manage("generate_signing_key", "--algorithm", algorithm, "--output", str(key_file))
 
 
 def prepare(deployment: Deployment, workdir: Path) -> None:

@@ -46,8 +46,8 @@ if str(ROOT) not in sys.path:
 
 from bench import deployment, load, report  # noqa: E402
 from bench.scenarios import Scenario, refresh_tokens_needed, scenarios_for  # noqa: E402
-from tests.baking import DEFAULTS, bake  # noqa: E402
-from tests.project_env import ensure_project_venv  # noqa: E402
+from tests.support.baking import DEFAULTS, bake  # noqa: E402
+from tests.support.project_env import ensure_project_venv  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 ALL_FEATURES = {"use_mobile_endpoints": "y", "use_fingerprinting": "y", "use_ip_allowlist": "y", "use_token_cache": "y"}

@@ -62,11 +62,9 @@ def choice_errors(answers: dict) -> list[str]:
 
 
 def yes_no_errors(answers: dict) -> list[str]:
-    """Every ``use_<feature>`` flag is a y/n question."""
+    """Every feature flag (``_features``) is a y/n question."""
     return [
-        f"{name} must be y or n; not {value!r}."
-        for name, value in answers.items()
-        if name.startswith("use_") and value not in YES_NO
+        f"{flag} must be y or n; not {answers[flag]!r}." for flag in answers["_features"] if answers[flag] not in YES_NO
     ]
 
 

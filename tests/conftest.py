@@ -4,15 +4,13 @@ per-variant databases, and a progress line per variant."""
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.project_env import ensure_project_venv
+from tests.support.project_env import ensure_project_venv
 
 _session_start = time.monotonic()
 
@@ -61,24 +59,3 @@ def pytest_terminal_summary(terminalreporter):
 def project_venv() -> Path:
     """One virtual environment with the generated projects' pinned requirements, built once and cached."""
     return ensure_project_venv()
-
-
-def variant_database_url(name: str) -> str | None:
-    """The base DATABASE_URL with a database of the variant's own, so variants can run in parallel."""
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        return None
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path="/" + re.sub(r"\W", "_", name)))
-
-
-def project_env(venv: Path, variant_slug: str, **extra: str) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))}
-    env.pop("DATABASE_URL", None)
-    database_url = variant_database_url(variant_slug)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    env["VIRTUAL_ENV"] = str(venv)
-    env.update(extra)
-    return env

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.baking import DEFAULTS, bake
-from tests.docker_engine import (
+from tests.support.baking import DEFAULTS, bake
+from tests.support.docker_engine import (
     NODE_STANDIN,
     PYTHON_STANDIN,
     EngineUnavailable,

@@ -12,15 +12,15 @@ import time
 
 import pytest
 
-from tests.baking import bake
-from tests.frontend_support import CHROMIUM, exclusive, frontend_env, install_node_modules, run
-from tests.variants import ALL_FLAGS_ON, Variant
+from tests.support.baking import bake
+from tests.support.frontend_support import CHROMIUM, exclusive, frontend_env, install_node_modules, run
+from tests.support.variants import ALL_FLAGS_ON, Variant
 
-# The distinct frontends: the mobile client comes with use_mobile_endpoints, and its fingerprint
-# binding with use_fingerprinting (other flags change nothing in frontend/).
-FRONTEND_VARIANTS = [
-    Variant("no-features"),
-    Variant("mobile", {"use_mobile_endpoints": "y"}),
+# No feature flag changes frontend/, so one web frontend covers them all. The mobile auth module
+# (mobile/) comes with use_mobile_endpoints, and its fingerprint binding with use_fingerprinting.
+FRONTEND_VARIANTS = [Variant("all-features", ALL_FLAGS_ON)]
+MOBILE_VARIANTS = [
+    Variant("mobile", {"use_mobile_endpoints": "y", "frontend": "none"}),
     Variant("all-features", ALL_FLAGS_ON),
 ]
 BROWSER_VARIANTS = [Variant("all-features", ALL_FLAGS_ON), Variant("no-features")]
@@ -53,6 +53,25 @@ def test_frontend_type_checks_lints_passes_unit_tests_and_builds(variant, tmp_pa
     record_property(
         "progress",
         f"frontend {variant.name:<24} {unit.group(1):>4} unit tests passed; {steps}; "
+        f"total {time.monotonic() - start:5.1f}s",
+    )
+
+
+@pytest.mark.full
+@pytest.mark.parametrize("variant", MOBILE_VARIANTS, ids=lambda variant: variant.name)
+def test_mobile_module_type_checks_and_passes_its_unit_tests(variant, tmp_path, record_property):
+    """The native client lives beside the web frontend, not in it, so an API-only project keeps it."""
+    start = time.monotonic()
+    mobile = bake(tmp_path, **variant.context) / "mobile"
+    timings = {"npm ci": install_node_modules(mobile)}
+    timings["typecheck"], _ = run(["npm", "run", "typecheck"], mobile)
+    timings["unit"], output = run(["npm", "test"], mobile)
+    unit = VITEST_SUMMARY.search(output)
+    assert unit, output[-2000:]
+    steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.items())
+    record_property(
+        "progress",
+        f"mobile   {variant.name:<24} {unit.group(1):>4} unit tests passed; {steps}; "
         f"total {time.monotonic() - start:5.1f}s",
     )
 

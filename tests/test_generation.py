@@ -8,13 +8,23 @@ import time
 
 import pytest
 
-from tests.baking import TEMPLATE_DIR, bake
-from tests.variants import FEATURE_FILES, FLAG_MATRIX, OPTION_VARIANTS, TRACES, Variant, every_combination
+from tests.support.baking import TEMPLATE_DIR, bake
+from tests.support.variants import (
+    FEATURES,
+    FLAG_MATRIX,
+    OPTION_VARIANTS,
+    TRACES,
+    Variant,
+    every_combination,
+    feature_app,
+)
 
 RESIDUE = re.compile(r"\{%|%\}|\{#|\{\{\s*cookiecutter|cookiecutter", re.IGNORECASE)
 # Django templates use {% %} tags of their own; in them only a mention of cookiecutter is residue.
 DJANGO_TEMPLATES = "backend/templates/"
 DJANGO_TEMPLATE_RESIDUE = re.compile(r"cookiecutter", re.IGNORECASE)
+# Generated files cite public standards only: never a document their users do not have.
+PRIVATE_CITATION = re.compile(r"\bSPEC\b|\b(?i:the guide)\b|\bR-(?:ASVS|OWASP|WSTG|DRF|ipware|\d{4})")
 # Lockfiles list third-party package names, which are not ours to police.
 SKIPPED_FILES = {"package-lock.json"}
 # The post-generation hook writes fresh random secrets into backend/.env. Random text spells a
@@ -45,12 +55,20 @@ def check_variant(variant, tmp_path):
         if match
     ]
     assert not residue, f"template residue in {variant.name}: {residue[:5]}"
+    private = [
+        f"{path.relative_to(project)}: {m.group(0)}"
+        for path, text in files.items()
+        for m in [PRIVATE_CITATION.search(text)]
+        if m
+    ]
+    assert not private, f"citations of documents users do not have in {variant.name}: {private[:5]}"
 
-    for flag, paths in FEATURE_FILES.items():
+    for flag, feature in FEATURES.items():
         enabled = variant.value(flag) == "y"
-        for relative in paths:
-            assert (project / relative).exists() == enabled, f"{relative} with {flag}={variant.value(flag)}"
+        assert (project / feature_app(flag) / "apps.py").exists() == enabled, f"{feature_app(flag)} with {flag}"
         if not enabled:
+            left = [path for path in feature["paths"] if (project / path).exists()]
+            assert not left, f"{flag} is off but {left} are there"
             pattern = re.compile("|".join(map(re.escape, TRACES[flag])), re.IGNORECASE)
             leaks = [
                 str(path.relative_to(project))
@@ -59,12 +77,10 @@ def check_variant(variant, tmp_path):
             ]
             assert not leaks, f"{flag} is off but these files mention it: {leaks}"
 
-    rs256 = variant.value("jwt_algorithm") == "RS256"
-    assert (project / "backend" / "authentication" / "jwks.py").exists() == rs256
-    if not rs256:
-        assert not [path for path, text in files.items() if "JWT_PRIVATE_KEY" in text or "JWKSView" in text]
     if variant.value("frontend") == "none":
         assert not (project / "frontend").exists()
+    # The native client needs only the mobile endpoints, not the web frontend.
+    assert (project / "mobile" / "src" / "authClient.ts").exists() == (variant.value("use_mobile_endpoints") == "y")
     compile_all(project)
     return project
 

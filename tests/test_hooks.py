@@ -9,7 +9,7 @@ from jinja2 import Environment
 from rich.console import Console
 
 from local_extensions import InvalidAnswer, python_slug
-from tests.baking import DEFAULTS, TEMPLATE_DIR, bake
+from tests.support.baking import DEFAULTS, TEMPLATE_DIR, bake
 
 COOKIECUTTER = [sys.executable, "-m", "cookiecutter", str(TEMPLATE_DIR), "--no-input"]
 

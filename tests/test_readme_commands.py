@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.accounts import Account, current_account, ordinary_account, stop_processes
-from tests.frontend_support import CHROMIUM, exclusive
+from tests.support.accounts import Account, current_account, ordinary_account, stop_processes
+from tests.support.frontend_support import CHROMIUM, exclusive
 
 API = "http://localhost:8000"
 FRONTEND = "http://localhost:3000"

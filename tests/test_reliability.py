@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 
 from bench.deployment import free_port
-from tests.baking import TEMPLATE_DIR, bake
 from tests.reliability.clients import call
 from tests.reliability.load import LoadRun, Outcome, latency_ms, status_counts
 from tests.reliability.probes import probe_every_endpoint, sign_in_probe_clients, unexpected_answers
@@ -38,6 +37,7 @@ from tests.reliability.served_variant import (
 )
 from tests.reliability.summary import ScenarioSummary, publish
 from tests.reliability.tcp_proxy import TcpProxy
+from tests.support.baking import TEMPLATE_DIR, bake
 
 # One served variant for the module: under pytest-xdist, --dist loadgroup keeps its tests on one worker.
 pytestmark = [pytest.mark.full, pytest.mark.xdist_group("reliability")]

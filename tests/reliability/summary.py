@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from tests.project_env import CACHE_DIR
+from tests.support.project_env import CACHE_DIR
 
 SUMMARY_FILE = CACHE_DIR / "reliability-summary.json"
 

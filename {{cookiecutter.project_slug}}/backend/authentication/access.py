@@ -1,49 +1,51 @@
-"""Bearer access tokens on every API request: one signature check and one indexed query.
+"""Bearer access tokens on every API request, checked top-down in ``AccessTokenAuthentication``.
 
-The query loads the user through the token's session (``sid``), so logout, reuse
-detection, password change, deactivation and deletion reject access tokens at once
-(ASVS 5 7.4.1, 7.4.2) at the cost simplejwt already pays to load the user.
+A token is accepted only if its signature verifies and its session is live: the session query
+loads the user through the token's session (``sid``), so logout, reuse detection, password
+change, deactivation and deletion reject access tokens at once (ASVS 5.0 7.4.1, 7.4.2), at the
+cost simplejwt already pays to load the user. An access-token store (an optional app may
+install one) may answer for tokens it has seen validated.
 """
 
 import functools
+import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
-import jwt
 from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.utils import timezone
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 
-from . import request_cache, tamper
+from . import tamper
 from .bindings import verify_bindings
-from .client_address import client_address
+from .conf import auth_settings
+from .features import access_token_store
 from .models import Session
-from .silent_refresh import mark_for_silent_refresh
-from .throttles import UserRateThrottle
-from .tokens import MAX_TOKEN_LENGTH, AccessToken
+from .request_context import read_request_state
+from .tokens import AccessToken
+
+AUTH_SCHEME = b"Bearer"
 
 
-def validate_access_token(raw, request=None) -> dict:
+def validate_access_token(raw) -> dict:
     """Signature, ``kid``, algorithm, type and expiry; return the claims.
 
-    An expired token is only expired; anything else that fails is counted as tampering
-    against the caller's address when a request is given.
+    401 ``token_expired`` for a token that is only expired, ``token_invalid`` for anything else.
     """
     try:
         return AccessToken(raw).payload
     except ExpiredTokenError as error:
         raise AuthenticationFailed("Access token has expired.", code="token_expired") from error
     except TokenError as error:
-        if request is not None:
-            tamper.record_invalid_token(request, reason=str(error))
         raise AuthenticationFailed("Access token is invalid.", code="token_invalid") from error
 
 
-class LiveSession(NamedTuple):
+@dataclass(frozen=True)
+class LiveSession:
     user: object
     absolute_expires_at: datetime
 
@@ -80,10 +82,10 @@ def _from_db(field, value, connection):
     return value
 
 
-def load_session(claims: dict) -> LiveSession:
+def load_live_session(claims: dict) -> LiveSession:
     """The token's user and its session's end, if the session is live and the account active.
 
-    One query per request, so logout and every other revocation take effect at once (ASVS 5 7.4.1).
+    One query per request, so logout and every other revocation take effect at once (ASVS 5.0 7.4.1).
     """
     user_model = get_user_model()
     alias = router.db_for_read(Session)
@@ -109,71 +111,64 @@ def load_session(claims: dict) -> LiveSession:
     return LiveSession(user, _from_db(Session._meta.get_field("absolute_expires_at"), row[-1], connection))
 
 
-def load_session_user(claims: dict):
-    """The token's user, if its session is live and the account active."""
-    return load_session(claims).user
-
-
-def unverified_claims(raw_token) -> dict:
-    """The token's claims WITHOUT verification: only to choose which cache keys to read early."""
-    if len(raw_token) > MAX_TOKEN_LENGTH:
-        return {}
+def bearer_token(request) -> str | None:
+    """The token of ``Authorization: Bearer <token>``; None without one; 401 for a malformed header."""
+    header = request.META.get("HTTP_AUTHORIZATION")
+    if header is None:
+        return None
     try:
-        payload = jwt.decode(raw_token, options={"verify_signature": False})
-    except jwt.InvalidTokenError:
-        return {}
-    return payload if isinstance(payload, dict) else {}
+        parts = header.encode("iso-8859-1").split()
+    except UnicodeEncodeError as error:
+        raise AuthenticationFailed("Authorization header is malformed.", code="bad_authorization_header") from error
+    if not parts or parts[0] != AUTH_SCHEME:
+        return None
+    if len(parts) != 2:
+        raise AuthenticationFailed("Authorization header must be 'Bearer <token>'.", code="bad_authorization_header")
+    try:
+        return parts[1].decode("ascii")
+    except UnicodeDecodeError as error:
+        raise AuthenticationFailed("Access token is invalid.", code="token_invalid") from error
 
 
-def caller_cache_keys(request, claims: dict) -> list[str]:
-    """The caller's tamper counter first, then the user throttle history of the token's user.
+class AccessTokenAuthentication(BaseAuthentication):
+    """DRF authentication for ``Authorization: Bearer <access token>``, in this order:
 
-    The user comes from unverified claims, so the history is only a guess at the key: the
-    throttle uses it only if it names the user the token turns out to authenticate.
+    1. the token from the header (none: an anonymous request);
+    2. one round trip to the shared cache: the caller's tamper counter, the user's throttle
+       history, and the access-token store's entry when one is installed;
+    3. an address blocked for sending invalid tokens gets 429;
+    4. the identity from the store, or else the verified token (an invalid one counts against
+       the caller's address) and its live session, which the store is then given;
+    5. the client bindings (which optional apps may install) must match, and a token close to its
+       expiry is marked for renewal in the response.
     """
-    keys = [tamper.counter_key(client_address(request))]
-    user_id = claims.get("user_id")
-    if isinstance(user_id, int) and not isinstance(user_id, bool):
-        keys.append(UserRateThrottle.key_for_user(user_id))
-    return keys
 
-
-class AccessTokenAuthentication(JWTAuthentication):
-    """DRF authentication for ``Authorization: Bearer <access token>``."""
-
-    def get_header(self, request):
-        header = request.META.get("HTTP_AUTHORIZATION")
-        if header is None:
-            return None
-        try:
-            return header.encode("iso-8859-1")
-        except UnicodeEncodeError as error:
-            raise AuthenticationFailed("Authorization header is malformed.", code="bad_authorization_header") from error
+    www_authenticate_realm = "api"
 
     def authenticate(self, request):
-        header = self.get_header(request)
-        if header is None:
-            return None
-        raw_token = self.get_raw_token(header)
+        raw_token = bearer_token(request)
         if raw_token is None:
             return None
-        user, claims = self.authenticate_token(raw_token, request)
-        verify_bindings(request, claims)
-        mark_for_silent_refresh(request, claims)
+        store = access_token_store()
+        state = read_request_state(request, raw_token, store)
+        tamper.reject_if_over_threshold(state.context, state.tamper_count)
+        if state.stored_identity is not None:
+            user, claims = state.stored_identity
+        else:
+            try:
+                claims = validate_access_token(raw_token)
+            except AuthenticationFailed as failure:
+                if failure.get_codes() == "token_invalid":  # expired is not tampering
+                    tamper.record_invalid_token(state.context, reason=str(failure.__cause__))
+                raise
+            session = load_live_session(claims)
+            user = session.user
+            if store is not None:
+                store.remember(raw_token, session, claims)
+        verify_bindings(state.context, claims)
+        if claims["exp"] - time.time() < auth_settings.SILENT_REFRESH_THRESHOLD.total_seconds():
+            state.context.renew_claims = claims  # the response carries a fresh one (silent_refresh)
         return user, claims
 
-    def authenticate_token(self, raw_token, request) -> tuple:
-        """Refuse a blocked address, validate the token and load its user; a subclass may ask a cache first."""
-        keys = caller_cache_keys(request, unverified_claims(raw_token))
-        try:
-            found = request_cache.read_many(request, keys)
-        except Exception as error:  # a cache outage must not turn every authenticated request into a 500
-            tamper.counter_unavailable(error)
-            found = {}
-        return self.authenticate_in_database(raw_token, request, found.get(keys[0], 0))
-
-    def authenticate_in_database(self, raw_token, request, tamper_count: int) -> tuple:
-        """With the caller's tamper count already read: refuse a blocked address, validate, load the session."""
-        tamper.reject_if_over_threshold(request, tamper_count)
-        claims = validate_access_token(raw_token, request)
-        return load_session_user(claims), claims
+    def authenticate_header(self, request) -> str:
+        return f'Bearer realm="{self.www_authenticate_realm}"'

@@ -2,11 +2,12 @@
 
 Everything here is read-only; the only changes are the revocation actions, which go through
 ``token_service.revoke_sessions`` exactly like a logout, so the session's access tokens are
-rejected at once too (ASVS 5 7.4.1). Rows are never deleted here: a revoked session is the
+rejected at once too (ASVS 5.0 7.4.1). Rows are never deleted here: a revoked session is the
 record of what happened to it.
 """
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .models import IssuedRefreshToken, Session
@@ -87,3 +88,20 @@ class SessionAdmin(admin.ModelAdmin):
     def end_every_session_of_their_users(self, request, queryset) -> None:
         users = queryset.values("user_id")
         end_sessions(self, request, Session.objects.filter(user_id__in=users))
+
+
+# The user admin (registered by accounts, before this app) gains an action that ends every
+# session of the selected users.
+_UserAdmin = type(admin.site.get_model_admin(get_user_model()))
+
+
+class UserAdmin(_UserAdmin):
+    actions = [*(_UserAdmin.actions or []), "end_every_session"]
+
+    @admin.action(description="End every session of the selected users", permissions=["change"])
+    def end_every_session(self, request, queryset) -> None:
+        end_sessions(self, request, Session.objects.filter(user__in=queryset))
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), UserAdmin)

@@ -1,7 +1,7 @@
 """Who is calling: the socket peer, or the right-most untrusted hop behind our own proxies.
 
 ``X-Forwarded-For`` is written by the client unless a proxy we trust overwrote it, so it
-only counts when the peer is one of ``TRUSTED_PROXIES`` (ASVS 5 4.1.3, OWASP WSTG-ATHZ-03).
+only counts when the peer is one of ``TRUSTED_PROXIES`` (ASVS 5.0 4.1.3, OWASP WSTG-ATHZ-03).
 django-ipware prefers the left-most public address, which the client controls; walking the
 chain from the right is the rule we need, and it is a dozen lines.
 """
@@ -9,8 +9,9 @@ chain from the right is the rule we need, and it is a dozen lines.
 import functools
 import ipaddress
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from .conf import auth_settings
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -39,12 +40,14 @@ def _trusted_networks(configured: tuple[str, ...]) -> tuple[Network, ...]:
     return parse_networks(configured, "TRUSTED_PROXIES")
 
 
-def client_address(request) -> str:
-    peer = request.META.get("REMOTE_ADDR", "")
-    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+def client_address(meta: dict) -> str:
+    """The client of a request with these ``META`` headers. Worked out once per request, by
+    authentication.request_context: ask the request's context for it."""
+    peer = meta.get("REMOTE_ADDR", "")
+    networks = _trusted_networks(tuple(auth_settings.TRUSTED_PROXIES))
     if not networks or not in_networks(peer, networks):
         return peer
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     nearest_trusted = peer
     for hop in reversed(hops):
         try:

@@ -2,7 +2,7 @@
 
 SameSite is defence in depth, not a CSRF defence (OWASP CSRF Prevention). These endpoints
 also require an allowed ``Origin`` (or, without one, ``Referer``) and a custom header that no
-form can send and that forces a CORS preflight (ASVS 5 3.5.1, OWASP "Login CSRF").
+form can send and that forces a CORS preflight (ASVS 5.0 3.5.1, OWASP "Login CSRF").
 """
 
 import logging
@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from rest_framework.permissions import BasePermission
 
+from .conf import auth_settings
 from .security_log import security_event
 
 
@@ -41,7 +42,8 @@ class TrustedOriginRequired(BasePermission):
     code = "csrf_failed"
 
     def has_permission(self, request, view) -> bool:
-        has_header = request.headers.get(settings.CSRF_HEADER_NAME_FOR_API) == settings.CSRF_HEADER_VALUE_FOR_API
+        name, value = auth_settings.CSRF_HEADER
+        has_header = request.headers.get(name) == value
         origin = request_origin(request)
         problems = []
         if not origin:
@@ -49,7 +51,6 @@ class TrustedOriginRequired(BasePermission):
         elif not is_allowed_origin(origin, request):
             problems.append(f"its origin {origin} is not an allowed origin (CORS_ALLOWED_ORIGINS)")
         if not has_header:
-            name, value = settings.CSRF_HEADER_NAME_FOR_API, settings.CSRF_HEADER_VALUE_FOR_API
             problems.append(f"the {name}: {value} header is missing")
         if not problems:
             return True

@@ -17,7 +17,7 @@ class Session(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
     created_at = models.DateTimeField()
-    # Refreshing slides a session forward, but never past this (ASVS 5 10.4.8).
+    # Refreshing slides a session forward, but never past this (ASVS 5.0 10.4.8).
     absolute_expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.CharField(max_length=32, blank=True)

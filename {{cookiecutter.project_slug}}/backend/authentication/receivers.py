@@ -1,7 +1,7 @@
 """Account changes that end sessions.
 
-Deactivation revokes every session (ASVS 5 7.4.2) and so does a new password, wherever it
-is set (API, admin, ``manage.py changepassword``; ASVS 5 7.4.3). Deleting a user deletes
+Deactivation revokes every session (ASVS 5.0 7.4.2) and so does a new password, wherever it
+is set (API, admin, ``manage.py changepassword``; ASVS 5.0 7.4.3). Deleting a user deletes
 their sessions, which rejects their access tokens as well. Bulk ``QuerySet.update()`` calls
 send no signals: end sessions with ``revoke_user_sessions`` after them.
 """

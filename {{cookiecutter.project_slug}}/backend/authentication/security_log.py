@@ -6,14 +6,16 @@ are never logged.
 
 import logging
 
-from .client_address import client_address
+from .request_context import RequestContext, context_of
 
 logger = logging.getLogger("security")
 
 
 def security_event(event: str, request=None, *, level: int = logging.INFO, **fields) -> None:
+    """Log ``event``; ``request`` is a Django or DRF request, or its context."""
     data = {"event": event, **fields}
     if request is not None:
-        data["client_ip"] = client_address(request)
-        data["path"] = request.path
+        context = request if isinstance(request, RequestContext) else context_of(request)
+        data["client_ip"] = context.client_address
+        data["path"] = context.request.path
     logger.log(level, event, extra=data)

@@ -8,34 +8,25 @@ cache is down, tokens are still verified and the outage is logged, but nothing i
 
 import logging
 
-from django.conf import settings
 from django.core.cache import cache
 from rest_framework.exceptions import Throttled
 
-from .client_address import client_address
+from .conf import auth_settings
+from .request_context import tamper_counter_key
 from .security_log import security_event
 
 logger = logging.getLogger(__name__)
 
 
-def counter_key(address: str) -> str:
-    return f"tamper:{address}"
-
-
-def counter_unavailable(error: Exception) -> None:
-    """Log a failed read of the counter; the request goes on (a cache outage must not cause 500s)."""
-    logger.warning("tamper counter unavailable: %s", type(error).__name__)
-
-
-def reject_if_over_threshold(request, count: int) -> None:
-    """429 once ``count`` (the caller's counter, read by authentication) reaches the threshold."""
-    if count >= settings.TAMPER_THRESHOLD:
-        security_event("tamper_blocked", request, level=logging.WARNING)
-        raise Throttled(wait=settings.TAMPER_WINDOW.total_seconds())
+def reject_if_over_threshold(context, count: int) -> None:
+    """429 once ``count`` (the caller's counter, read with the request's shared state) reaches the threshold."""
+    if count >= auth_settings.TAMPER_THRESHOLD:
+        security_event("tamper_blocked", context, level=logging.WARNING)
+        raise Throttled(wait=auth_settings.TAMPER_WINDOW.total_seconds())
 
 
 def _count_invalid_token(key: str) -> int:
-    window = int(settings.TAMPER_WINDOW.total_seconds())
+    window = int(auth_settings.TAMPER_WINDOW.total_seconds())
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key)
@@ -44,10 +35,10 @@ def _count_invalid_token(key: str) -> int:
         return 1
 
 
-def record_invalid_token(request, reason: str) -> None:
+def record_invalid_token(context, reason: str) -> None:
     try:
-        count = _count_invalid_token(counter_key(client_address(request)))
+        count = _count_invalid_token(tamper_counter_key(context.client_address))
     except Exception as error:  # the event below is still logged; only the count is lost
-        counter_unavailable(error)
+        logger.warning("tamper counter unavailable: %s", type(error).__name__)
         count = None
-    security_event("token_tampered", request, level=logging.WARNING, reason=reason, count=count)
+    security_event("token_tampered", context, level=logging.WARNING, reason=reason, count=count)

@@ -3,14 +3,13 @@
 A login starts a session. Each refresh rotates the presented refresh token under a
 row lock: the first request records its successor; requests repeating the same token within
 the grace window get that same successor; any later reuse revokes the whole session
-(RFC 9700 4.14.2, ASVS 5 10.4.5 and 15.4.2).
+(RFC 9700 4.14.2, ASVS 5.0 10.4.5 and 15.4.2).
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -18,10 +17,12 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import TokenError
 
 from .bindings import verify_bindings
+from .conf import auth_settings
 from .exceptions import RefreshRejected, SessionRevoked
 from .models import IssuedRefreshToken, Session
+from .request_context import context_of
 from .security_log import security_event
-from .tokens import AccessToken, RefreshToken, bound_claims
+from .tokens import AccessToken, RefreshToken, binding_claims_of
 
 # Sent with ``session_ids`` whenever sessions are revoked, so caches can forget them at once.
 sessions_revoked = Signal()
@@ -46,17 +47,17 @@ def _new_jti() -> str:
     return uuid.uuid4().hex
 
 
-def mint_access_token(user_id, session_id, bound_claims: dict) -> str:
+def mint_access_token(user_id, session_id, binding_claims: dict) -> str:
     token = AccessToken()
     token["user_id"] = user_id
     token["sid"] = str(session_id)
-    token.payload.update(bound_claims)
+    token.payload.update(binding_claims)
     return str(token)
 
 
-def _mint_refresh_token(record: IssuedRefreshToken, session: Session, bound_claims: dict) -> str:
+def _mint_refresh_token(record: IssuedRefreshToken, session: Session, binding_claims: dict) -> str:
     token = RefreshToken()
-    token.payload.update(bound_claims)
+    token.payload.update(binding_claims)
     token["jti"] = record.jti
     token["iat"] = _timestamp(record.issued_at)
     token["exp"] = _timestamp(record.expires_at)
@@ -65,30 +66,30 @@ def _mint_refresh_token(record: IssuedRefreshToken, session: Session, bound_clai
     return str(token)
 
 
-def _issue(session: Session, record: IssuedRefreshToken, bound_claims: dict) -> IssuedTokens:
+def _issue(session: Session, record: IssuedRefreshToken, binding_claims: dict) -> IssuedTokens:
     return IssuedTokens(
-        access=mint_access_token(session.user_id, session.id, bound_claims),
-        refresh=_mint_refresh_token(record, session, bound_claims),
+        access=mint_access_token(session.user_id, session.id, binding_claims),
+        refresh=_mint_refresh_token(record, session, binding_claims),
         refresh_expires_at=record.expires_at,
         user=session.user,
     )
 
 
 def _next_refresh_record(session: Session, now: datetime) -> IssuedRefreshToken:
-    # Sliding expiry, capped by the session's absolute lifetime (ASVS 5 10.4.8).
-    expires_at = min(now + settings.REFRESH_TOKEN_LIFETIME, session.absolute_expires_at)
+    # Sliding expiry, capped by the session's absolute lifetime (ASVS 5.0 10.4.8).
+    expires_at = min(now + auth_settings.REFRESH_TOKEN_LIFETIME, session.absolute_expires_at)
     return IssuedRefreshToken.objects.create(jti=_new_jti(), session=session, issued_at=now, expires_at=expires_at)
 
 
-def start_session(user, bound_claims: dict | None = None) -> IssuedTokens:
+def start_session(user, binding_claims: dict | None = None) -> IssuedTokens:
     """Begin a new session for ``user`` (after login or a password change)."""
     now = timezone.now()
     with transaction.atomic():
         session = Session.objects.create(
-            user=user, created_at=now, absolute_expires_at=now + settings.SESSION_ABSOLUTE_LIFETIME
+            user=user, created_at=now, absolute_expires_at=now + auth_settings.SESSION_ABSOLUTE_LIFETIME
         )
         record = _next_refresh_record(session, now)
-    return _issue(session, record, bound_claims or {})
+    return _issue(session, record, binding_claims or {})
 
 
 def read_refresh_token(raw: str) -> RefreshToken:
@@ -102,7 +103,7 @@ def rotate_refresh_token(raw: str, request) -> IssuedTokens:
     """Exchange a refresh token for its successor and a new access token."""
     token = read_refresh_token(raw)
     try:
-        verify_bindings(request, token.payload)
+        verify_bindings(context_of(request), token.payload)
     except AuthenticationFailed as error:
         raise RefreshRejected(error.detail, code=error.get_codes()) from error
     now = timezone.now()
@@ -124,7 +125,7 @@ def rotate_refresh_token(raw: str, request) -> IssuedTokens:
             record.rotated_at = now
             record.successor = successor
             record.save(update_fields=["rotated_at", "successor"])
-        elif now - record.rotated_at <= settings.REFRESH_GRACE_PERIOD:
+        elif now - record.rotated_at <= auth_settings.REFRESH_GRACE_PERIOD:
             # A second tab or a retry: hand out the same live successor, keep the session (not a fork).
             # The window counts from the first rotation and does not slide.
             successor = _live_successor(record)
@@ -138,7 +139,7 @@ def rotate_refresh_token(raw: str, request) -> IssuedTokens:
     if successor is None:
         raise RefreshRejected()
     security_event("refresh_rotated", request, user_id=session.user_id, session=str(session.id))
-    return _issue(session, successor, token.bound_claims())
+    return _issue(session, successor, binding_claims_of(token.payload))
 
 
 def _live_successor(record: IssuedRefreshToken) -> IssuedRefreshToken | None:
@@ -152,7 +153,7 @@ def _live_successor(record: IssuedRefreshToken) -> IssuedRefreshToken | None:
 
 def renew_access_token(claims) -> str:
     """A fresh access token for a session already validated in this request (silent refresh)."""
-    return mint_access_token(claims["user_id"], claims["sid"], bound_claims(claims))
+    return mint_access_token(claims["user_id"], claims["sid"], binding_claims_of(claims))
 
 
 def end_session(raw: str, request) -> None:

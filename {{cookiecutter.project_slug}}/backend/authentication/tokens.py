@@ -1,22 +1,23 @@
 """The two token types and how they are signed and read.
 
 simplejwt supplies the token classes (type, expiry and ``jti`` checks); ``KeyRingBackend``
-replaces its single-key backend so that tokens carry a ``kid`` and several keys can verify.
+replaces its single-key backend so that tokens carry a ``kid`` and several keys, each with
+its own algorithm, can verify.
 """
 
 import functools
 from datetime import UTC, datetime
 
 import jwt
-from django.conf import settings
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenBackendExpiredToken
 from rest_framework_simplejwt.tokens import Token
 
+from .conf import auth_settings
 from .keys import key_ring
 
 # A token never legitimately tells us where to fetch a key: following such headers is SSRF
-# and key substitution waiting to happen (RFC 8725 3.10, ASVS 5 9.1.3).
+# and key substitution waiting to happen (RFC 8725 3.10, ASVS 5.0 9.1.3).
 FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c", "x5t", "x5t#S256"})
 # Larger tokens are refused before any parsing; ours are a few hundred bytes.
 MAX_TOKEN_LENGTH = 4096
@@ -37,16 +38,21 @@ def _is_numeric_date(value) -> bool:
     return True
 
 
-def bound_claims(payload) -> dict:
+def binding_claims_of(payload) -> dict:
     """The client-binding claims of a token, to be carried into the tokens that replace it."""
     return {name: value for name, value in payload.items() if name not in SESSION_CLAIMS}
 
 
 class KeyRingBackend(TokenBackend):
-    """Signs with the current key and verifies with the key its ``kid`` names, one algorithm per key."""
+    """Signs with the current key and verifies with the key its ``kid`` names, one algorithm per key.
+
+    simplejwt's constructor takes one algorithm and one key; here the key ring holds both, so it
+    is not called, and only what simplejwt's tokens read from a backend is set.
+    """
 
     def __init__(self) -> None:
-        super().__init__(settings.JWT_ALGORITHM)
+        self.leeway = 0
+        self.json_encoder = None
 
     def encode(self, payload: dict) -> str:
         key = key_ring().signing
@@ -99,16 +105,13 @@ class SessionToken(Token):
     def get_token_backend(self) -> KeyRingBackend:
         return token_backend()
 
-    def bound_claims(self) -> dict:
-        return bound_claims(self.payload)
-
 
 class AccessToken(SessionToken):
     token_type = "access"  # noqa: S105  (a claim value, not a secret)
     lifetime = None  # set per token by the token service
 
     def __init__(self, token=None, verify: bool = True) -> None:
-        self.lifetime = settings.ACCESS_TOKEN_LIFETIME
+        self.lifetime = auth_settings.ACCESS_TOKEN_LIFETIME
         super().__init__(token, verify)
 
 
@@ -117,5 +120,5 @@ class RefreshToken(SessionToken):
     lifetime = None
 
     def __init__(self, token=None, verify: bool = True) -> None:
-        self.lifetime = settings.REFRESH_TOKEN_LIFETIME
+        self.lifetime = auth_settings.REFRESH_TOKEN_LIFETIME
         super().__init__(token, verify)

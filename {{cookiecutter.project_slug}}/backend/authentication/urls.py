@@ -1,11 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
-{% if cookiecutter.jwt_algorithm == "RS256" -%}
+from .features import auth_urls
 from .jwks import JWKSView
-{% endif -%}
-{% if cookiecutter.use_mobile_endpoints == "y" -%}
-from .mobile import MobileLoginView, MobileLogoutView, MobileRefreshView
-{% endif -%}
 from .views import LoginView, LogoutView, PasswordChangeView, RefreshView, TokenCheckView, VerifyView
 
 urlpatterns = [
@@ -15,12 +11,7 @@ urlpatterns = [
     path("verify/", VerifyView.as_view(), name="verify"),
     path("check/", TokenCheckView.as_view(), name="check"),
     path("password/", PasswordChangeView.as_view(), name="password"),
-{%- if cookiecutter.use_mobile_endpoints == "y" %}
-    path("mobile/login/", MobileLoginView.as_view(), name="mobile-login"),
-    path("mobile/refresh/", MobileRefreshView.as_view(), name="mobile-refresh"),
-    path("mobile/logout/", MobileLogoutView.as_view(), name="mobile-logout"),
-{%- endif %}
-{%- if cookiecutter.jwt_algorithm == "RS256" %}
     path("jwks.json", JWKSView.as_view(), name="jwks"),
-{%- endif %}
+    # What optional apps add under /api/auth/ (authentication.features).
+    *[path(prefix, include(urlconf)) for prefix, urlconf in auth_urls()],
 ]

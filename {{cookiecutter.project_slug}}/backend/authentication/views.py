@@ -16,11 +16,12 @@ from config.api import ApiView
 from config.errors import error_responses
 
 from . import token_service
-from .access import load_session_user, validate_access_token
+from .access import load_live_session, validate_access_token
 from .bindings import bind_new_session, clear_binding_cookies, write_binding_cookies
 from .cookies import clear_refresh_cookie, read_refresh_cookie, set_refresh_cookie
 from .csrf import TrustedOriginRequired
 from .exceptions import InvalidCredentials, RefreshRejected
+from .request_context import context_of
 from .security_log import security_event
 from .serializers import (
     AccessResponseSerializer,
@@ -32,6 +33,7 @@ from .serializers import (
 )
 from .silent_refresh import cancel_silent_refresh
 from .throttles import LoginAddressThrottle, LoginUsernameThrottle
+from .tokens import binding_claims_of
 
 # Every auth endpoint may also answer 413 or 415 (a body too large, or not JSON) and 503 (database down).
 ERRORS = error_responses(400, 401, 403, 413, 415, 429, 503)
@@ -48,7 +50,7 @@ def authenticate_credentials(request, data) -> object:
     """The user for these credentials, or one generic failure for every reason.
 
     Django's ModelBackend hashes a password for unknown users too, so timing does not tell
-    a missing user from a wrong password (ASVS 5 6.3.8).
+    a missing user from a wrong password (ASVS 5.0 6.3.8).
     """
     user = authenticate(request._request, username=data["username"], password=data["password"])
     if user is None:
@@ -70,10 +72,10 @@ class LoginView(ApiView):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = authenticate_credentials(request, serializer.validated_data)
-        tokens = token_service.start_session(user, bind_new_session(request))
+        tokens = token_service.start_session(user, bind_new_session(context_of(request)))
         response = access_response(tokens)
         set_refresh_cookie(response, tokens)
-        write_binding_cookies(request, response, tokens)
+        write_binding_cookies(context_of(request), response, tokens)
         return response
 
 
@@ -96,7 +98,7 @@ class RefreshView(ApiView):
             return response
         response = access_response(tokens)
         set_refresh_cookie(response, tokens)
-        write_binding_cookies(request, response, tokens)
+        write_binding_cookies(context_of(request), response, tokens)
         return response
 
 
@@ -136,7 +138,7 @@ class TokenCheckView(ApiView):
         serializer = TokenCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            load_session_user(validate_access_token(serializer.validated_data["token"]))
+            load_live_session(validate_access_token(serializer.validated_data["token"]))
         except AuthenticationFailed:
             return Response({"valid": False})
         return Response({"valid": True})
@@ -159,13 +161,13 @@ class PasswordChangeView(ApiView):
             raise ValidationError({"new_password": list(error.messages)}) from error
         with transaction.atomic():
             user.set_password(data["new_password"])
-            # Saving a new password ends every session (authentication.receivers, ASVS 5 7.4.3);
+            # Saving a new password ends every session (authentication.receivers, ASVS 5.0 7.4.3);
             # this client continues in a new one.
             user.save(update_fields=["password"])
-            tokens = token_service.start_session(user, token_service.bound_claims(request.auth))
+            tokens = token_service.start_session(user, binding_claims_of(request.auth))
         security_event("password_changed", request, user_id=user.pk)
         cancel_silent_refresh(request)  # the presented token's session has just ended
         response = access_response(tokens)
         set_refresh_cookie(response, tokens)
-        write_binding_cookies(request, response, tokens)
+        write_binding_cookies(context_of(request), response, tokens)
         return response

@@ -1,7 +1,7 @@
 """One JSON error shape for every API failure: ``{"detail": str, "code": str, "fields"?: {...}}``.
 
 Only this module builds error bodies, and it also describes them for the OpenAPI schema.
-Tracebacks, settings and tokens never reach a response (ASVS 5 16.5.1).
+Tracebacks, settings and tokens never reach a response (ASVS 5.0 16.5.1).
 """
 
 import logging
@@ -43,6 +43,7 @@ ERROR_DESCRIPTIONS = {
     400: "The request body is malformed, or a field is missing or invalid.",
     401: "Missing, invalid or expired credentials.",
     403: "Refused: a cross-site request, or a client this API does not serve.",
+    404: "Nothing here: an unknown path, or nothing to show.",
     405: "This endpoint does not answer this method; the `Allow` header lists those it does.",
     413: "The request body is larger than the API accepts.",
     415: "The request body is not JSON.",

@@ -1,4 +1,4 @@
-"""URL routes: the auth API, the example API, the admin and the OpenAPI documents."""
+"""URL routes: the auth API (with what optional apps add to it), the example API, the admin and the docs."""
 
 from django.conf import settings
 from django.contrib import admin

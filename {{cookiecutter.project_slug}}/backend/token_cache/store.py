@@ -5,22 +5,25 @@ was fully validated once can ever hit; it holds the claims and the user fields t
 authorize it, and lives no longer than the token or its session. Revocation writes a marker
 per session that every hit checks in the same round trip, so logout, reuse detection,
 password change and deactivation win over the cache at once. When the cache is down,
-callers fall back to the database and a warning is logged.
+requests are authenticated from the database and a warning is logged.
+
+``TokenCacheStore`` is the access-token store that authentication asks (see
+authentication.access): its keys are read in the request's one round trip to the cache.
 """
 
+import contextlib
 import hashlib
 import logging
 import time
-from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from authentication import request_cache
+from authentication.conf import auth_settings
 
 logger = logging.getLogger(__name__)
 
+KEY_PREFIX = "token-cache"
 USER_FIELDS = ("id", "username", "email", "first_name", "last_name", "is_active", "is_staff", "is_superuser")
 
 
@@ -30,11 +33,11 @@ class CacheUnavailable(Exception):
 
 def entry_key(raw_token: bytes | str) -> str:
     raw = raw_token if isinstance(raw_token, bytes) else raw_token.encode()
-    return f"{settings.TOKEN_CACHE_KEY_PREFIX}:token:{hashlib.sha256(raw).hexdigest()}"
+    return f"{KEY_PREFIX}:token:{hashlib.sha256(raw).hexdigest()}"
 
 
 def revoked_key(session_id: str) -> str:
-    return f"{settings.TOKEN_CACHE_KEY_PREFIX}:revoked:{session_id}"
+    return f"{KEY_PREFIX}:revoked:{session_id}"
 
 
 def _call(operation, *args, **kwargs):
@@ -45,17 +48,8 @@ def _call(operation, *args, **kwargs):
         raise CacheUnavailable from error
 
 
-def lookup(request, raw_token, session_id: str | None, other_keys: list[str]) -> tuple[tuple | None, dict]:
-    """(user, claims) for a cached, unrevoked token, or None on a miss; and what the cache holds
-    for ``other_keys``. The entry, the session's revocation marker and the other keys (the
-    caller's tamper counter and throttle history) come in one round trip.
-    """
-    keys = [entry_key(raw_token), revoked_key(session_id or "-"), *other_keys]
-    found = _call(request_cache.read_many, request, keys)
-    entry = found.get(keys[0])
-    if entry is None or keys[1] in found or entry["claims"].get("sid") != session_id:
-        return None, found
-    return (_cached_user(entry["user"]), entry["claims"]), found
+def _session_id(claims: dict) -> str | None:
+    return claims.get("sid") if isinstance(claims.get("sid"), str) else None
 
 
 def _cached_user(fields: dict):
@@ -69,16 +63,30 @@ def _cached_user(fields: dict):
     return user_model.from_db("default", names, [fields[name] for name in names])
 
 
-def store(raw_token, user, claims: dict, session_expires_at: datetime) -> None:
-    # An entry outlives neither the token nor its session's absolute end (ASVS 5 10.4.8).
-    ttl = int(min(claims["exp"], session_expires_at.timestamp()) - time.time())
-    if ttl <= 0:
-        return
-    entry = {"claims": claims, "user": {field: getattr(user, field) for field in USER_FIELDS}}
-    _call(cache.set, entry_key(raw_token), entry, timeout=ttl)
+class TokenCacheStore:
+    def keys_for(self, raw_token, claims: dict) -> list[str]:
+        """The entry of this token and the revocation marker of the session it claims."""
+        return [entry_key(raw_token), revoked_key(_session_id(claims) or "-")]
+
+    def identity_from(self, found: dict, keys: list[str], claims: dict) -> tuple | None:
+        """(user, claims) for a cached token whose session is not marked revoked, else None."""
+        entry_at, revoked_at = keys
+        entry = found.get(entry_at)
+        if entry is None or revoked_at in found or entry["claims"].get("sid") != _session_id(claims):
+            return None
+        return _cached_user(entry["user"]), entry["claims"]
+
+    def remember(self, raw_token, session, claims: dict) -> None:
+        # An entry outlives neither the token nor its session's absolute end (ASVS 5.0 10.4.8).
+        ttl = int(min(claims["exp"], session.absolute_expires_at.timestamp()) - time.time())
+        if ttl <= 0:
+            return
+        entry = {"claims": claims, "user": {field: getattr(session.user, field) for field in USER_FIELDS}}
+        with contextlib.suppress(CacheUnavailable):  # already logged; the next request retries
+            _call(cache.set, entry_key(raw_token), entry, timeout=ttl)
 
 
 def forget_sessions(session_ids) -> None:
     """Mark sessions revoked for as long as any of their access tokens can live."""
-    timeout = int(settings.ACCESS_TOKEN_LIFETIME.total_seconds()) + 60
+    timeout = int(auth_settings.ACCESS_TOKEN_LIFETIME.total_seconds()) + 60
     _call(cache.set_many, {revoked_key(str(session_id)): True for session_id in session_ids}, timeout=timeout)

@@ -36,7 +36,6 @@ export function backendEnv(): Record<string, string> {
     DJANGO_SETTINGS_MODULE: "config.settings.local",
     DATABASE_URL: `sqlite:///${DATABASE_PATH}`,
     REDIS_URL: "",
-    SECURITY_LOG_DIR: OUTPUT_DIR,
     JWT_ACCESS_TOKEN_LIFETIME: String(ACCESS_TOKEN_LIFETIME_S),
     JWT_SILENT_REFRESH_THRESHOLD: String(SILENT_REFRESH_THRESHOLD_S),
     // Every test signs in; the production limit of 5 a minute would stop the suite.

@@ -15,6 +15,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 
+def seconds(name: str, default: int | None = None) -> timedelta | None:
+    """A duration given in seconds by an environment variable; None when unset and no default."""
+    value = env.int(name, default=default)
+    return None if value is None else timedelta(seconds=value)
+
+
 def require_env(name: str) -> str:
     """Return a variable that this environment cannot run without, or refuse to start."""
     value = env(name, default="")
@@ -43,14 +49,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # accounts before authentication, whose admin extends the user admin.
     "accounts",
     "authentication",
-{%- if cookiecutter.use_ip_allowlist == "y" %}
-    "ip_allowlist",
-{%- endif %}
-{%- if cookiecutter.use_token_cache == "y" %}
-    "token_cache",
-{%- endif %}
+    # Optional features, one app each (authentication/features.py says what each may add).
+{%- for flag, feature in cookiecutter._features.items() if cookiecutter[flag] == "y" %}
+    "{{ feature.app }}",
+{%- endfor %}
 ]
 
 MIDDLEWARE = [
@@ -58,9 +63,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-{%- if cookiecutter.use_ip_allowlist == "y" %}
-    "ip_allowlist.middleware.IPAllowlistMiddleware",
-{%- endif %}
+{%- for flag, feature in cookiecutter._features.items() if cookiecutter[flag] == "y" and feature.get("middleware") %}
+    "{{ feature.middleware }}",
+{%- endfor %}
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,13 +125,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-{%- if cookiecutter.use_token_cache == "y" %}
-        "token_cache.authentication.CachedAccessTokenAuthentication",
-{%- else %}
-        "authentication.access.AccessTokenAuthentication",
-{%- endif %}
-    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["authentication.access.AccessTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["config.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -134,7 +133,7 @@ REST_FRAMEWORK = {
         "authentication.throttles.AnonRateThrottle",
         "authentication.throttles.UserRateThrottle",
     ],
-    # SPEC: login is limited per client address and per username (OWASP ASVS 5 6.3.1).
+    # Sign-in is limited per client address and per username (ASVS 5.0 6.3.1).
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_RATE_ANON", default="120/minute"),
         "user": env("THROTTLE_RATE_USER", default="1200/minute"),
@@ -160,114 +159,66 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
-# --- Tokens -----------------------------------------------------------------
-# Lifetimes of the "{{ cookiecutter.token_lifetime_profile }}" profile; each can be overridden in seconds.
-ACCESS_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default={{ {"standard": "15 * 60", "high_security": "5 * 60", "low_risk": "60 * 60"}[cookiecutter.token_lifetime_profile] }}))
-REFRESH_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default={{ {"standard": "7 * 24 * 60 * 60", "high_security": "24 * 60 * 60", "low_risk": "30 * 24 * 60 * 60"}[cookiecutter.token_lifetime_profile] }}))
-# A session (refresh session) never outlives this, however often it refreshes (ASVS 5 10.4.8).
-SESSION_ABSOLUTE_LIFETIME = timedelta(
-    seconds=env.int("JWT_SESSION_ABSOLUTE_LIFETIME", default={{ {"standard": "30 * 24 * 60 * 60", "high_security": "24 * 60 * 60", "low_risk": "90 * 24 * 60 * 60"}[cookiecutter.token_lifetime_profile] }}),
-)
-# Refreshes of the same token within this window, counted from its first rotation, get the same
-# successor instead of tripping reuse detection: two tabs or a retried request (ASVS 5 15.4.2).
-REFRESH_GRACE_PERIOD = timedelta(seconds=env.int("JWT_REFRESH_GRACE_SECONDS", default=5))
-# Successful API responses carry a new access token when the presented one expires within this.
-SILENT_REFRESH_THRESHOLD = timedelta(seconds=env.int("JWT_SILENT_REFRESH_THRESHOLD", default={{ {"standard": "5 * 60", "high_security": "60", "low_risk": "5 * 60"}[cookiecutter.token_lifetime_profile] }}))
-
-JWT_ALGORITHM = "{{ cookiecutter.jwt_algorithm }}"
-{%- if cookiecutter.jwt_algorithm == "HS256" %}
-# The signing key is separate from SECRET_KEY and at least 256 bits (RFC 7518 3.2, RFC 8725 3.5).
-JWT_SIGNING_KEY = env("JWT_SIGNING_KEY", default="")
-# Keys retired by a rotation keep verifying tokens until those expire.
-JWT_PREVIOUS_SIGNING_KEYS = env.list("JWT_PREVIOUS_SIGNING_KEYS", default=[])
-{%- else %}
-# RSA private key (PEM) that signs tokens: the variable itself, or a file that holds it.
-JWT_PRIVATE_KEY = env("JWT_PRIVATE_KEY", default="").replace("\\n", "\n")
-JWT_PRIVATE_KEY_FILE = env("JWT_PRIVATE_KEY_FILE", default="")
-# Public keys (PEM files) retired by a rotation keep verifying tokens until those expire.
-JWT_PREVIOUS_PUBLIC_KEY_FILES = env.list("JWT_PREVIOUS_PUBLIC_KEY_FILES", default=[])
-{%- endif %}
-
-SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME,
-    "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,
-    "ALGORITHM": JWT_ALGORITHM,
-    # Tokens are signed and verified by authentication.keys; this only stops simplejwt from
-    # ever falling back to SECRET_KEY.
-    "SIGNING_KEY": None,
-    "USER_ID_FIELD": "id",
-    "USER_ID_CLAIM": "user_id",
-    "AUTH_HEADER_TYPES": ("Bearer",),
-    "UPDATE_LAST_LOGIN": False,
+# --- Authentication -----------------------------------------------------------
+# Every name, its default and its purpose: authentication/conf.py. Only what differs is set here.
+AUTH = {
+    # HS256, RS256 or EdDSA; the project was generated for {{ cookiecutter.jwt_algorithm }}.
+    "ALGORITHM": env("JWT_ALGORITHM", default="{{ cookiecutter.jwt_algorithm }}"),
+    "SIGNING_KEY": env("JWT_SIGNING_KEY", default=""),
+    "PREVIOUS_SIGNING_KEYS": env.list("JWT_PREVIOUS_SIGNING_KEYS", default=[]),
+    "PRIVATE_KEY": env("JWT_PRIVATE_KEY", default="").replace("\\n", "\n"),
+    "PRIVATE_KEY_FILE": env("JWT_PRIVATE_KEY_FILE", default=""),
+    "PREVIOUS_PUBLIC_KEY_FILES": env.list("JWT_PREVIOUS_PUBLIC_KEY_FILES", default=[]),
+    # standard, high_security or low_risk; each lifetime below overrides the profile's, in seconds.
+    "LIFETIME_PROFILE": env("JWT_LIFETIME_PROFILE", default="{{ cookiecutter.token_lifetime_profile }}"),
+    "ACCESS_TOKEN_LIFETIME": seconds("JWT_ACCESS_TOKEN_LIFETIME"),
+    "REFRESH_TOKEN_LIFETIME": seconds("JWT_REFRESH_TOKEN_LIFETIME"),
+    "SESSION_ABSOLUTE_LIFETIME": seconds("JWT_SESSION_ABSOLUTE_LIFETIME"),
+    "SILENT_REFRESH_THRESHOLD": seconds("JWT_SILENT_REFRESH_THRESHOLD"),
+    "REFRESH_GRACE_PERIOD": seconds("JWT_REFRESH_GRACE_SECONDS", default=5),
+    "REFRESH_COOKIE_SAMESITE": env("REFRESH_COOKIE_SAMESITE", default="Lax"),
+    "REFRESH_COOKIE_DOMAIN": env("REFRESH_COOKIE_DOMAIN", default=None),
+    "TRUSTED_PROXIES": env.list("TRUSTED_PROXIES", default=[]),
+    "TAMPER_THRESHOLD": env.int("TAMPER_THRESHOLD", default=20),
 }
+# simplejwt supplies the token classes; authentication.keys signs and verifies. This only keeps
+# simplejwt from ever signing with SECRET_KEY should anything ask it to.
+SIMPLE_JWT = {"SIGNING_KEY": None}
 
-# Values that tie a session's tokens to the client it was issued to (see authentication.bindings).
-AUTH_CLIENT_BINDINGS = [{% if cookiecutter.use_fingerprinting == "y" %}"authentication.fingerprint.FingerprintBinding"{% endif %}]
-
-# --- Refresh cookie, CORS and CSRF -------------------------------------------
-# Browsers get the refresh token only in this HttpOnly cookie (ASVS 5 3.3.4), sent only to /api/auth/.
-REFRESH_COOKIE_NAME = "__Secure-refresh_token"
-REFRESH_COOKIE_PATH = "/api/auth/"
-REFRESH_COOKIE_SECURE = True
-REFRESH_COOKIE_SAMESITE = env("REFRESH_COOKIE_SAMESITE", default="Lax")
-REFRESH_COOKIE_DOMAIN = env("REFRESH_COOKIE_DOMAIN", default=None)
-
+# --- CORS -----------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_CREDENTIALS = True
-# The client reads the silent-refresh token from this header (SPEC 3.2).
+# The web client reads silent-refresh tokens from this header (authentication.silent_refresh).
 CORS_EXPOSE_HEADERS = ["X-New-Access-Token"]
 CORS_URLS_REGEX = r"^/api/.*$"
-# Cookie-authenticated endpoints also require this header, which no cross-site form can send
-# and which forces a CORS preflight (OWASP CSRF Prevention, "Custom Request Headers").
-CSRF_HEADER_NAME_FOR_API = "X-Requested-With"
-CSRF_HEADER_VALUE_FOR_API = "XMLHttpRequest"
-
-# Networks of reverse proxies whose X-Forwarded-For is believed (empty: use the socket peer).
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-
-# Invalid (not merely expired) tokens from one address within an hour before answering 429.
-TAMPER_THRESHOLD = env.int("TAMPER_THRESHOLD", default=20)
-TAMPER_WINDOW = timedelta(hours=1)
-{%- if cookiecutter.use_fingerprinting == "y" %}
-
-# --- Fingerprinting (OWASP JWT cheat sheet, "Token Sidejacking") -------------
-FINGERPRINT_COOKIE_NAME = "__Host-fingerprint"
-FINGERPRINT_COOKIE_SECURE = True
-FINGERPRINT_HEADER = "X-Fingerprint"
-{%- endif %}
 {%- if cookiecutter.use_ip_allowlist == "y" %}
 
-# --- IP allowlist -------------------------------------------------------------
-# Client networks (CIDR, IPv4 and IPv6) allowed to reach the API.
-IP_ALLOWLIST = env.list("IP_ALLOWLIST", default=[])
-IP_ALLOWLIST_PATH_PREFIX = "/api/"
-{%- endif %}
-{%- if cookiecutter.use_token_cache == "y" %}
-
-# --- Token cache --------------------------------------------------------------
-TOKEN_CACHE_KEY_PREFIX = "token-cache"
+# --- IP allowlist (ip_allowlist) -------------------------------------------------
+# Client networks (CIDR, IPv4 and IPv6) allowed to reach /api/; required in staging and production.
+IP_ALLOWLIST = env.list("IP_ALLOWLIST", default=["127.0.0.0/8", "::1/128"])
 {%- endif %}
 
 # --- Logging ------------------------------------------------------------------
-SECURITY_LOG_DIR = Path(env("SECURITY_LOG_DIR", default=str(BASE_DIR / "logs")))
+# Security events are JSON lines on stdout, for the platform's log collector. SECURITY_LOG_FILE
+# also appends them to a file: several worker processes can share it, and logrotate may move it
+# (the handler reopens it); nothing in the process rotates it, so no line is lost to a rotation.
+SECURITY_LOG_FILE = env("SECURITY_LOG_FILE", default="")
+LOG_HANDLERS = {"console": {"class": "logging.StreamHandler", "formatter": "json"}}
+if SECURITY_LOG_FILE:
+    LOG_HANDLERS["security_file"] = {
+        "class": "config.logging.SharedLogFile",
+        "filename": SECURITY_LOG_FILE,
+        "formatter": "json",
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json"},
-        "security_file": {
-            "class": "config.logging.RotatingFileHandlerInFolder",
-            "filename": str(SECURITY_LOG_DIR / "security.log"),
-            "maxBytes": 10 * 1024 * 1024,
-            "backupCount": 5,
-            "formatter": "json",
-        },
-    },
+    "handlers": LOG_HANDLERS,
     "loggers": {
-        "security": {"handlers": ["console", "security_file"], "level": "INFO", "propagate": False},
+        "security": {"handlers": list(LOG_HANDLERS), "level": "INFO", "propagate": False},
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},

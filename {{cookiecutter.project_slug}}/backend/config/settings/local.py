@@ -26,24 +26,11 @@ if env("REDIS_URL", default=""):
     CACHES["default"]["LOCATION"] = env("REDIS_URL")  # noqa: F405
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-{%- if cookiecutter.use_token_cache == "y" %}
-    # A per-process cache would keep serving tokens that another process (a management command,
-    # a second server) has revoked: without Redis the token cache is off.
-    REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["authentication.access.AccessTokenAuthentication"]  # noqa: F405
-{%- endif %}
 
 # Plain HTTP on localhost: no Secure flag, so no __Secure- prefix either.
-REFRESH_COOKIE_NAME = "refresh_token"
-REFRESH_COOKIE_SECURE = False
-{%- if cookiecutter.use_fingerprinting == "y" %}
-FINGERPRINT_COOKIE_NAME = "fingerprint"
-FINGERPRINT_COOKIE_SECURE = False
-{%- endif %}
+AUTH.update(REFRESH_COOKIE_NAME="refresh_token", REFRESH_COOKIE_SECURE=False)  # noqa: F405
 
 # The Next.js dev server. Use the same host name for both (localhost) so cookies stay same-site.
 FRONTEND_URL = env("FRONTEND_URL", default="http://localhost:3000")
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000", "http://127.0.0.1:3000"])
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
-{%- if cookiecutter.use_ip_allowlist == "y" %}
-IP_ALLOWLIST = env.list("IP_ALLOWLIST", default=["127.0.0.0/8", "::1/128"])
-{%- endif %}

@@ -3,10 +3,12 @@
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.signing_keys import signing_key_errors
+
 from .base import *  # noqa: F403
 from .base import env, require_env
 
-DEBUG = False  # ASVS 5 13.4.2
+DEBUG = False  # ASVS 5.0 13.4.2
 
 SECRET_KEY = require_env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in require_env("ALLOWED_HOSTS").split(",")]
@@ -18,20 +20,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 # request per worker with a 503, and that worker then opens a new one.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
 CACHES["default"]["LOCATION"] = require_env("REDIS_URL")  # noqa: F405
-{%- if cookiecutter.jwt_algorithm == "HS256" %}
 
-JWT_SIGNING_KEY = require_env("JWT_SIGNING_KEY")
-if len(JWT_SIGNING_KEY.encode()) < 32:  # RFC 7518 3.2: at least 256 bits for HS256
-    raise ImproperlyConfigured("JWT_SIGNING_KEY must be at least 32 bytes of random data.")
-if JWT_SIGNING_KEY == SECRET_KEY:
-    raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY.")
-{%- else %}
+# A missing or weak signing key stops start-up here, naming its variable (RFC 7518 3.2, RFC 8725 3.5).
+if key_problems := signing_key_errors(AUTH, SECRET_KEY):  # noqa: F405
+    raise ImproperlyConfigured(key_problems[0])
 
-if not (JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE):  # noqa: F405
-    raise ImproperlyConfigured("JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE is required in this environment.")
-{%- endif %}
-
-# HTTPS: redirect, trust the proxy's scheme header, HSTS for a year with subdomains (ASVS 5 3.4.1).
+# HTTPS: redirect, trust the proxy's scheme header, HSTS for a year with subdomains (ASVS 5.0 3.4.1).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60

@@ -5,14 +5,12 @@ local-memory cache otherwise. Cookies and CORS follow production's rules.
 """
 
 import uuid
-{%- if cookiecutter.jwt_algorithm == "RS256" %}
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-{%- endif %}
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import AUTH, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -31,25 +29,26 @@ else:
 
 # Hashing strength is not under test; speed is.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-{%- if cookiecutter.jwt_algorithm == "HS256" %}
 
-JWT_SIGNING_KEY = "test-signing-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGH"
-JWT_PREVIOUS_SIGNING_KEYS = []
-{%- else %}
 
-# A throwaway key per test process.
-JWT_PRIVATE_KEY = (
-    rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    .decode()
+def _pem(private_key) -> str:
+    encoding, private_format = serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8
+    return private_key.private_bytes(encoding, private_format, serialization.NoEncryption()).decode()
+
+
+# Throwaway keys per test process, one for each asymmetric algorithm; tests switch algorithms.
+TEST_PRIVATE_KEYS = {
+    "RS256": _pem(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+    "EdDSA": _pem(ed25519.Ed25519PrivateKey.generate()),
+}
+AUTH.update(
+    SIGNING_KEY="test-signing-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    PREVIOUS_SIGNING_KEYS=[],
+    PRIVATE_KEY=TEST_PRIVATE_KEYS.get(AUTH["ALGORITHM"], ""),
+    PRIVATE_KEY_FILE="",
+    PREVIOUS_PUBLIC_KEY_FILES=[],
 )
-JWT_PRIVATE_KEY_FILE = ""
-JWT_PREVIOUS_PUBLIC_KEY_FILES = []
-{%- endif %}
 
 FRONTEND_URL = "https://app.example.test"
 CORS_ALLOWED_ORIGINS = [FRONTEND_URL]
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
-{%- if cookiecutter.use_ip_allowlist == "y" %}
-IP_ALLOWLIST = ["127.0.0.0/8", "::1/128"]
-{%- endif %}

@@ -128,7 +128,7 @@ export class FakeAuthServer {
       return error(403, "CSRF check failed.", "csrf_failed");
     }
     if (headers.has("Authorization")) {
-      // The guide's defect: an expired Bearer on the refresh call gets it rejected.
+      // A server that checks a stale Bearer on the refresh call rejects the refresh: the client must not send one.
       return error(401, "Token is expired.", "token_expired");
     }
     const record = cookie === null ? undefined : this.#refresh.get(cookie);

@@ -1,5 +1,5 @@
 /**
- * Proactive refresh (the guide's token manager): renew the access token a
+ * Proactive refresh: renew the access token a
  * little before it expires, so API calls rarely meet a 401. Paused while the
  * tab is hidden (no point refreshing for nobody, and background timers are
  * throttled anyway); on return the token is renewed at once if it is due.

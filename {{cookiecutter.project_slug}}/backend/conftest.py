@@ -1,0 +1,110 @@
+"""Fixtures for the tests of every app: users, clients that behave like the web client, sign-in,
+authentication settings, security events. Helper functions are in authentication/testing.py."""
+
+import logging
+
+import pytest
+from rest_framework.test import APIClient
+
+from authentication.conf import auth_settings
+from authentication.testing import BROWSER_HEADERS, LOGIN_URL, PASSWORD, clear_test_cache, start_bound_session
+from config.signing_keys import ALGORITHMS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle and tamper counters from one test never leak into the next."""
+    clear_test_cache()
+    yield
+    clear_test_cache()
+
+
+class AuthSettingsOverride:
+    """``auth.NAME`` reads an authentication setting; ``auth.NAME = value`` changes it for one test."""
+
+    def __init__(self, settings) -> None:
+        object.__setattr__(self, "_settings", settings)
+
+    def __getattr__(self, name: str):
+        return getattr(auth_settings, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        self._settings.AUTH = {**self._settings.AUTH, name: value}
+
+
+@pytest.fixture
+def auth(settings) -> AuthSettingsOverride:
+    return AuthSettingsOverride(settings)
+
+
+@pytest.fixture(params=ALGORITHMS)
+def signing_algorithm(request, settings) -> str:
+    """Run the test once per signing algorithm, each with a throwaway key of its own."""
+    settings.AUTH = {
+        **settings.AUTH,
+        "ALGORITHM": request.param,
+        "PRIVATE_KEY": settings.TEST_PRIVATE_KEYS.get(request.param, ""),
+    }
+    return request.param
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(username="alice", email="alice@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def other_user(django_user_model):
+    return django_user_model.objects.create_user(username="bob", email="bob@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def api():
+    """A client sending what the browser client sends: an allowed Origin and the CSRF header."""
+    return APIClient(**BROWSER_HEADERS)
+
+
+@pytest.fixture
+def bare_api():
+    """A client with no Origin and no CSRF header (curl, a cross-site form, an attacker)."""
+    return APIClient()
+
+
+@pytest.fixture
+def login(api, user):
+    """Log a user in through the API; return the response (cookies stay on the client)."""
+
+    def _login(username="alice", password=PASSWORD, client=None):
+        client = client or api
+        return client.post(LOGIN_URL, {"username": username, "password": password}, format="json")
+
+    return _login
+
+
+@pytest.fixture
+def access(login) -> str:
+    """The access token of a live web session; ``api`` keeps its cookies."""
+    response = login()
+    assert response.status_code == 200
+    return response.data["access"]
+
+
+@pytest.fixture
+def session(user, api):
+    """Tokens of a session started directly through the token service, usable from ``api``."""
+    return start_bound_session(user, api)
+
+
+@pytest.fixture
+def commit_callbacks(django_capture_on_commit_callbacks):
+    """Run on-commit work (cache invalidation after revocation) as a committed request would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def security_events(caplog):
+    """Events written to the ``security`` logger (which does not propagate to the root logger)."""
+    logger = logging.getLogger("security")
+    logger.addHandler(caplog.handler)
+    yield lambda: [record for record in caplog.records if record.name == "security"]
+    logger.removeHandler(caplog.handler)
