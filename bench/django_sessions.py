@@ -22,6 +22,8 @@ django.setup()
 
 from authentication import token_service  # noqa: E402
 from authentication.bindings import bind_new_session, write_binding_cookies  # noqa: E402
+from authentication.conf import auth_settings  # noqa: E402
+from authentication.request_context import context_of  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import transaction  # noqa: E402
@@ -45,9 +47,10 @@ def bench_user():
 def new_session(user) -> tuple[token_service.IssuedTokens, dict[str, str]]:
     """Tokens of a new session and the binding cookies a login would have set with them."""
     request = RequestFactory().post("/api/auth/login/")
-    tokens = token_service.start_session(user, bind_new_session(request))
+    context = context_of(request)
+    tokens = token_service.start_session(user, bind_new_session(context))
     response = HttpResponse()
-    write_binding_cookies(request, response, tokens)
+    write_binding_cookies(context, response, tokens)
     return tokens, {name: morsel.value for name, morsel in response.cookies.items()}
 
 
@@ -63,7 +66,7 @@ def write_user(out: Path) -> None:
         "access": tokens.access,
         "binding_cookies": cookie_header(cookies),
         "frontend_origin": settings.CORS_ALLOWED_ORIGINS[0],
-        "refresh_cookie_name": settings.REFRESH_COOKIE_NAME,
+        "refresh_cookie_name": auth_settings.REFRESH_COOKIE_NAME,
     }
     out.write_text(json.dumps(data))
 
@@ -75,7 +78,7 @@ def write_refresh_cookies(count: int, out: Path) -> None:
         with transaction.atomic():
             for _ in range(min(BATCH, count - start)):
                 tokens, cookies = new_session(user)
-                lines.append(cookie_header({settings.REFRESH_COOKIE_NAME: tokens.refresh, **cookies}))
+                lines.append(cookie_header({auth_settings.REFRESH_COOKIE_NAME: tokens.refresh, **cookies}))
     out.write_text("\n".join(lines) + "\n")
 
 

@@ -136,7 +136,6 @@ def deploy(stack: contextlib.ExitStack, project: Path, venv: Path, workdir: Path
         DATABASE_URL=deployment.create_database(stack, venv, base_database_url, f"bench_{name}_{os.getpid()}"),
         REDIS_URL=redis_url,
         CACHE_KEY_PREFIX=deployment.claim_key_prefix(stack, venv, redis_url, name),
-        SECURITY_LOG_DIR=str(workdir / f"{name}-logs"),
     )
     target = deployment.Deployment(name, project / "backend", env, venv)
     deployment.prepare(target, workdir)

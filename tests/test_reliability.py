@@ -110,6 +110,8 @@ def rig(tmp_path_factory, project_venv):
             users=CLIENTS + 2,
             database_proxy_port=database.port,
             TAMPER_THRESHOLD="1000000",
+            # An asymmetric algorithm, so the JWKS endpoint (404 under HS256) is served and fuzzed too.
+            JWT_ALGORITHM="RS256",
         )
         load_users, (fuzz_user, probe_user) = variant.usernames[:CLIENTS], variant.usernames[CLIENTS:]
         yield Rig(variant, redis, database, load_users, fuzz_user, probe_user)

@@ -18,6 +18,7 @@ import django
 sys.path.insert(0, os.getcwd())
 django.setup()
 
+from authentication.conf import auth_settings  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
@@ -37,8 +38,8 @@ def main(count: int, out: Path) -> None:
                 "usernames": usernames,
                 "password": password,
                 "frontend_origin": settings.CORS_ALLOWED_ORIGINS[0],
-                "refresh_cookie": settings.REFRESH_COOKIE_NAME,
-                "grace_seconds": settings.REFRESH_GRACE_PERIOD.total_seconds(),
+                "refresh_cookie": auth_settings.REFRESH_COOKIE_NAME,
+                "grace_seconds": auth_settings.REFRESH_GRACE_PERIOD.total_seconds(),
             }
         )
     )

@@ -106,7 +106,6 @@ def serve(
             DATABASE_URL=app_database_url,
             REDIS_URL=redis_url,
             CACHE_KEY_PREFIX=key_prefix,
-            SECURITY_LOG_DIR=str(workdir / "logs"),
             **env,
         ),
     )
