@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 USERNAME = "bench"
 PASSWORD = "bench-password-7f3a9c2e41"  # a throwaway account in a throwaway database
@@ -37,7 +38,9 @@ BATCH = 500
 
 
 def bench_user():
-    user, created = get_user_model().objects.get_or_create(username=USERNAME, defaults={"email": "bench@example.com"})
+    user, created = get_user_model().objects.get_or_create(
+        username=USERNAME, defaults={"email": "bench@example.com", "email_verified_at": timezone.now()}
+    )
     if created:
         user.set_password(PASSWORD)  # the configured hasher (PBKDF2), as in production
         user.save()

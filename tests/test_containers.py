@@ -190,6 +190,7 @@ def check_backend(image: str, project_venv: Path, tmp_path: Path, origin: str, c
                 f"JWT_SIGNING_KEY={secrets.token_urlsafe(48)}",
                 f"DATABASE_URL={with_database(base_database_url, database)}",
                 f"REDIS_URL={redis_url}",
+                "EMAIL_URL=consolemail://",
                 f"CACHE_KEY_PREFIX={cache_prefix}",
                 "ALLOWED_HOSTS=127.0.0.1,localhost",
                 # The generated IP allowlist must let this machine's loopback through.

@@ -21,7 +21,7 @@ from tests.support.variants import (
 
 RESIDUE = re.compile(r"\{%|%\}|\{#|\{\{\s*cookiecutter|cookiecutter", re.IGNORECASE)
 # Django templates use {% %} tags of their own; in them only a mention of cookiecutter is residue.
-DJANGO_TEMPLATES = "backend/templates/"
+DJANGO_TEMPLATES = re.compile(r"backend/(\w+/)?templates/")
 DJANGO_TEMPLATE_RESIDUE = re.compile(r"cookiecutter", re.IGNORECASE)
 # Generated files cite public standards only: never a document their users do not have.
 PRIVATE_CITATION = re.compile(r"\bSPEC\b|\b(?i:the guide)\b|\bR-(?:ASVS|OWASP|WSTG|DRF|ipware|\d{4})")
@@ -42,7 +42,7 @@ def project_files(project):
 
 
 def residue_in(relative: str, text: str):
-    return (DJANGO_TEMPLATE_RESIDUE if relative.startswith(DJANGO_TEMPLATES) else RESIDUE).search(text)
+    return (DJANGO_TEMPLATE_RESIDUE if DJANGO_TEMPLATES.match(relative) else RESIDUE).search(text)
 
 
 def check_variant(variant, tmp_path):

@@ -19,6 +19,7 @@ DEPLOY_ENV_COMMON = {
     "DJANGO_SECRET_KEY": "deploy-check-secret-5f4e3d2c1b0a99887766554433221100ffeeddccbbaa",
     "DATABASE_URL": "postgres://app:secret@db.internal:5432/app",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.internal:587",
     "ALLOWED_HOSTS": "api.example.com",
     "IP_ALLOWLIST": "203.0.113.0/24",
 }

@@ -22,6 +22,7 @@ from authentication.conf import auth_settings  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 
 def main(count: int, out: Path) -> None:
@@ -29,8 +30,10 @@ def main(count: int, out: Path) -> None:
     encoded = make_password(password)
     usernames = [f"user{number:03d}" for number in range(count)]
     user_model = get_user_model()
+    verified = timezone.now()
     user_model.objects.bulk_create(
-        user_model(username=name, email=f"{name}@example.com", password=encoded) for name in usernames
+        user_model(username=name, email=f"{name}@example.com", password=encoded, email_verified_at=verified)
+        for name in usernames
     )
     out.write_text(
         json.dumps(

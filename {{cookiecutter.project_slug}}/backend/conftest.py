@@ -1,11 +1,13 @@
 """Fixtures for the tests of every app: users, clients that behave like the web client, sign-in,
-authentication settings, security events. Helper functions are in authentication/testing.py."""
+authentication and account settings, security events. Helper functions are in authentication/testing.py."""
 
 import logging
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.conf import account_settings
 from authentication.conf import auth_settings
 from authentication.testing import BROWSER_HEADERS, LOGIN_URL, PASSWORD, clear_test_cache, start_bound_session
 from config.signing_keys import ALGORITHMS
@@ -19,22 +21,29 @@ def _fresh_cache():
     clear_test_cache()
 
 
-class AuthSettingsOverride:
-    """``auth.NAME`` reads an authentication setting; ``auth.NAME = value`` changes it for one test."""
+class SettingsOverride:
+    """``fixture.NAME`` reads a setting of one namespace (``AUTH``, ``ACCOUNTS``); ``fixture.NAME =
+    value`` changes it for one test."""
 
-    def __init__(self, settings) -> None:
-        object.__setattr__(self, "_settings", settings)
+    def __init__(self, settings, setting: str, namespace) -> None:
+        object.__setattr__(self, "_target", (settings, setting, namespace))
 
     def __getattr__(self, name: str):
-        return getattr(auth_settings, name)
+        return getattr(self._target[2], name)
 
     def __setattr__(self, name: str, value) -> None:
-        self._settings.AUTH = {**self._settings.AUTH, name: value}
+        settings, setting, _ = self._target
+        setattr(settings, setting, {**getattr(settings, setting), name: value})
 
 
 @pytest.fixture
-def auth(settings) -> AuthSettingsOverride:
-    return AuthSettingsOverride(settings)
+def auth(settings) -> SettingsOverride:
+    return SettingsOverride(settings, "AUTH", auth_settings)
+
+
+@pytest.fixture
+def accounts(settings) -> SettingsOverride:
+    return SettingsOverride(settings, "ACCOUNTS", account_settings)
 
 
 @pytest.fixture(params=ALGORITHMS)
@@ -50,12 +59,16 @@ def signing_algorithm(request, settings) -> str:
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(username="alice", email="alice@example.com", password=PASSWORD)
+    return django_user_model.objects.create_user(
+        username="alice", email="alice@example.com", password=PASSWORD, email_verified_at=timezone.now()
+    )
 
 
 @pytest.fixture
 def other_user(django_user_model):
-    return django_user_model.objects.create_user(username="bob", email="bob@example.com", password=PASSWORD)
+    return django_user_model.objects.create_user(
+        username="bob", email="bob@example.com", password=PASSWORD, email_verified_at=timezone.now()
+    )
 
 
 @pytest.fixture

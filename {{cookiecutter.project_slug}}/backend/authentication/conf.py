@@ -8,10 +8,9 @@ whenever ``AUTH`` changes.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import setting_changed
-from django.dispatch import receiver
+
+from config.settings_namespace import SettingsNamespace
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
@@ -65,51 +64,21 @@ DEFAULTS = {
 }
 
 
-class AuthSettings:
-    """Attribute access to ``settings.AUTH`` over ``DEFAULTS``, lifetimes resolved from the profile."""
-
-    def __init__(self) -> None:
-        self._values: dict | None = None
-
-    def __getattr__(self, name: str):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        values = self._values if self._values is not None else self._load()
-        try:
-            return values[name]
-        except KeyError:
-            raise AttributeError(f"AUTH has no setting {name!r}") from None
-
-    def _load(self) -> dict:
-        configured = getattr(settings, "AUTH", {})
-        unknown = sorted(set(configured) - set(DEFAULTS))
-        if unknown:
-            raise ImproperlyConfigured(f"AUTH has unknown settings: {', '.join(unknown)}.")
-        values = {**DEFAULTS, **configured}
-        try:
-            profile = LIFETIME_PROFILES[values["LIFETIME_PROFILE"]]
-        except KeyError:
-            names = ", ".join(LIFETIME_PROFILES)
-            raise ImproperlyConfigured(f"AUTH LIFETIME_PROFILE must be one of {names}.") from None
-        for name, key in [
-            ("ACCESS_TOKEN_LIFETIME", "ACCESS"),
-            ("REFRESH_TOKEN_LIFETIME", "REFRESH"),
-            ("SESSION_ABSOLUTE_LIFETIME", "SESSION"),
-            ("SILENT_REFRESH_THRESHOLD", "SILENT_REFRESH"),
-        ]:
-            if values[name] is None:
-                values[name] = profile[key]
-        self._values = values
-        return values
-
-    def reload(self) -> None:
-        self._values = None
+def _resolve_lifetimes(values: dict) -> None:
+    """Lifetimes left at None take the profile's."""
+    try:
+        profile = LIFETIME_PROFILES[values["LIFETIME_PROFILE"]]
+    except KeyError:
+        names = ", ".join(LIFETIME_PROFILES)
+        raise ImproperlyConfigured(f"AUTH LIFETIME_PROFILE must be one of {names}.") from None
+    for name, key in [
+        ("ACCESS_TOKEN_LIFETIME", "ACCESS"),
+        ("REFRESH_TOKEN_LIFETIME", "REFRESH"),
+        ("SESSION_ABSOLUTE_LIFETIME", "SESSION"),
+        ("SILENT_REFRESH_THRESHOLD", "SILENT_REFRESH"),
+    ]:
+        if values[name] is None:
+            values[name] = profile[key]
 
 
-auth_settings = AuthSettings()
-
-
-@receiver(setting_changed)
-def _reload_auth_settings(setting: str, **kwargs) -> None:
-    if setting == "AUTH":
-        auth_settings.reload()
+auth_settings = SettingsNamespace("AUTH", DEFAULTS, _resolve_lifetimes)

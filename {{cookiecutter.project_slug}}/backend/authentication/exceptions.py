@@ -25,3 +25,11 @@ class RefreshRejected(APIException):
 class SessionRevoked(RefreshRejected):
     default_detail = "This session has ended. Sign in again."
     default_code = "session_revoked"
+
+
+class EmailUnverified(APIException):
+    """Right password, but the account's email address is not verified yet (accounts.conf)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = "Confirm your email address first: follow the link we sent you, or ask for a new one."
+    default_code = "email_unverified"

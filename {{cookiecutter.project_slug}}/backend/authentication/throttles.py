@@ -76,20 +76,32 @@ class UserRateThrottle(ClientAddressMixin, throttling.UserRateThrottle):
         return self.history_key(request.user.pk if authenticated else self.get_ident(request))
 
 
-class LoginAddressThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
-    scope = "login"
+class AddressThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
+    """Counts the requests of one client address."""
 
     def get_cache_key(self, request, view) -> str:
         return self.history_key(self.get_ident(request))
 
 
-class LoginUsernameThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
-    scope = "login_username"
+class BodyFieldThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
+    """Counts the requests naming one value of a body field (a username, an email address),
+    whichever address they come from."""
+
+    field: str
 
     def get_cache_key(self, request, view) -> str | None:
         data = request.data
-        username = data.get("username") if isinstance(data, dict) else None
-        if not isinstance(username, str) or not username:
+        value = data.get(self.field) if isinstance(data, dict) else None
+        if not isinstance(value, str) or not value.strip():
             return None
-        # Hashed, so cache keys never hold raw usernames.
-        return self.history_key(hashlib.sha256(username.strip().casefold().encode()).hexdigest())
+        # Hashed, so cache keys never hold raw usernames or addresses.
+        return self.history_key(hashlib.sha256(value.strip().casefold().encode()).hexdigest())
+
+
+class LoginAddressThrottle(AddressThrottle):
+    scope = "login"
+
+
+class LoginUsernameThrottle(BodyFieldThrottle):
+    scope = "login_username"
+    field = "username"

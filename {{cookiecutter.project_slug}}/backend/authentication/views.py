@@ -2,6 +2,7 @@
 requests, call it, and write cookies and bodies."""
 
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.cache import add_never_cache_headers
@@ -11,6 +12,7 @@ from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from accounts.conf import account_settings
 from accounts.serializers import UserSerializer
 from config.api import ApiView
 from config.errors import error_responses
@@ -20,7 +22,7 @@ from .access import load_live_session, validate_access_token
 from .bindings import bind_new_session, clear_binding_cookies, write_binding_cookies
 from .cookies import clear_refresh_cookie, read_refresh_cookie, set_refresh_cookie
 from .csrf import TrustedOriginRequired
-from .exceptions import InvalidCredentials, RefreshRejected
+from .exceptions import EmailUnverified, InvalidCredentials, RefreshRejected
 from .request_context import context_of
 from .security_log import security_event
 from .serializers import (
@@ -50,12 +52,18 @@ def authenticate_credentials(request, data) -> object:
     """The user for these credentials, or one generic failure for every reason.
 
     Django's ModelBackend hashes a password for unknown users too, so timing does not tell
-    a missing user from a wrong password (ASVS 5.0 6.3.8).
+    a missing user from a wrong password (ASVS 5.0 6.3.8). Only the right password learns
+    that the address still needs verifying. A sign-in updates ``last_login``, which also
+    spends any password-reset link sent before it.
     """
     user = authenticate(request._request, username=data["username"], password=data["password"])
     if user is None:
         security_event("login_failed", request, username=data["username"][:150])
         raise InvalidCredentials()
+    if account_settings.EMAIL_VERIFICATION == "mandatory" and not user.email_verified:
+        security_event("login_refused", request, user_id=user.pk, reason="email_unverified")
+        raise EmailUnverified()
+    user_logged_in.send(sender=type(user), request=request._request, user=user)
     security_event("login_succeeded", request, user_id=user.pk)
     return user
 

@@ -4,7 +4,8 @@ An entry is keyed on a hash of the whole token, signature included, so only a to
 was fully validated once can ever hit; it holds the claims and the user fields that
 authorize it, and lives no longer than the token or its session. Revocation writes a marker
 per session that every hit checks in the same round trip, so logout, reuse detection,
-password change and deactivation win over the cache at once. When the cache is down,
+password change and deactivation win over the cache at once; so does a change to one of the
+cached user fields (an email change, a new staff flag). When the cache is down,
 requests are authenticated from the database and a warning is logged.
 
 ``TokenCacheStore`` is the access-token store that authentication asks (see
@@ -24,7 +25,17 @@ from authentication.conf import auth_settings
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "token-cache"
-USER_FIELDS = ("id", "username", "email", "first_name", "last_name", "is_active", "is_staff", "is_superuser")
+USER_FIELDS = (
+    "id",
+    "username",
+    "email",
+    "email_verified_at",
+    "first_name",
+    "last_name",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
 
 
 class CacheUnavailable(Exception):
@@ -87,6 +98,7 @@ class TokenCacheStore:
 
 
 def forget_sessions(session_ids) -> None:
-    """Mark sessions revoked for as long as any of their access tokens can live."""
+    """Stop answering from the cache for these sessions (revoked, or their user changed) for as long
+    as any of their access tokens can live: their requests are checked in the database instead."""
     timeout = int(auth_settings.ACCESS_TOKEN_LIFETIME.total_seconds()) + 60
     _call(cache.set_many, {revoked_key(str(session_id)): True for session_id in session_ids}, timeout=timeout)

@@ -1,6 +1,16 @@
 import { defineConfig } from "@playwright/test";
 
-import { APP_URL, BACKEND_DIR, FRONTEND_DIR, backendCommand, backendEnv, frontendCommand, frontendEnv } from "./servers";
+import {
+  APP_URL,
+  BACKEND_DIR,
+  FRONTEND_DIR,
+  SMTP_PORT,
+  backendCommand,
+  backendEnv,
+  frontendCommand,
+  frontendEnv,
+  smtpCommand,
+} from "./servers";
 
 // Debian's Chromium (Playwright's own browser download is not needed). As root it needs
 // --no-sandbox; the rest keeps it from calling home.
@@ -38,6 +48,15 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   webServer: [
+    {
+      command: smtpCommand(),
+      cwd: BACKEND_DIR,
+      port: SMTP_PORT,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
     {
       command: backendCommand(),
       cwd: BACKEND_DIR,

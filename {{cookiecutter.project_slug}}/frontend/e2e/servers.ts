@@ -1,7 +1,8 @@
 /**
  * The servers the browser tests run against: the project's real Django backend
- * (fresh SQLite database, demo user, 8-second access tokens) and the
- * production build of this frontend. Loopback only.
+ * (fresh SQLite database, demo user, 8-second access tokens), the production
+ * build of this frontend, and a real SMTP server (aiosmtpd) that files the
+ * backend's mail in a Maildir. Loopback only.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -23,6 +24,9 @@ export const DEMO_USER = { username: "demo", password: process.env.DEMO_USER_PAS
 
 const projectKey = createHash("sha256").update(BACKEND_DIR).digest("hex").slice(0, 12);
 export const DATABASE_PATH = path.join(tmpdir(), `e2e-${projectKey}.sqlite3`);
+export const SMTP_PORT = 8025;
+/** Every message the SMTP server accepts lands in MAILDIR/new (read by mailbox.ts). */
+export const MAILDIR = path.join(tmpdir(), `e2e-${projectKey}-mail`);
 export const OUTPUT_DIR = path.join(FRONTEND_DIR, "test-output");
 /** The backend's request and security log of the last run. */
 export const BACKEND_LOG = path.join(OUTPUT_DIR, "backend.log");
@@ -42,6 +46,12 @@ export function backendEnv(): Record<string, string> {
     THROTTLE_RATE_LOGIN: "1000/minute",
     THROTTLE_RATE_LOGIN_USERNAME: "1000/minute",
     THROTTLE_RATE_ANON: "10000/minute",
+    THROTTLE_RATE_ACCOUNT_MAIL: "1000/minute",
+    THROTTLE_RATE_ACCOUNT_MAIL_TARGET: "1000/minute",
+    THROTTLE_RATE_ACCOUNT_LINK: "1000/minute",
+    // Account mail goes over SMTP to the server below; its links open this frontend.
+    EMAIL_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+    FRONTEND_URL: APP_URL,
     PYTHONUNBUFFERED: "1",
   };
 }
@@ -59,6 +69,14 @@ export function backendCommand(): string {
     `${manage} migrate --noinput`,
     `${manage} create_demo_user`,
     `exec ${manage} runserver 127.0.0.1:8000 --noreload > ${shellQuote(BACKEND_LOG)} 2>&1`,
+  ].join(" && ");
+}
+
+/** The SMTP server, in the foreground, with an empty Maildir. */
+export function smtpCommand(): string {
+  return [
+    `rm -rf ${shellQuote(MAILDIR)}`,
+    `exec ${shellQuote(BACKEND_PYTHON)} -m aiosmtpd --nosetuid --listen 127.0.0.1:${SMTP_PORT} --class aiosmtpd.handlers.Mailbox ${shellQuote(MAILDIR)}`,
   ].join(" && ");
 }
 

@@ -25,7 +25,7 @@ def test_login_returns_access_token_and_user_in_body(login, user):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"access", "user"}
-    assert body["user"] == {"id": user.id, "username": "alice", "email": "alice@example.com"}
+    assert body["user"] == {"id": user.id, "username": "alice", "email": "alice@example.com", "email_verified": True}
     assert "refresh" not in body
 
 
@@ -156,7 +156,8 @@ def test_access_token_is_rejected_after_logout(api, login):
 def test_verify_reports_the_user(api, session, user):
     response = api.get("/api/auth/verify/", **bearer(session.access))
     assert response.status_code == 200
-    assert response.json() == {"valid": True, "user": {"id": user.id, "username": "alice", "email": user.email}}
+    user_fields = {"id": user.id, "username": "alice", "email": user.email, "email_verified": True}
+    assert response.json() == {"valid": True, "user": user_fields}
 
 
 def test_verify_without_token_is_401(api):

@@ -106,12 +106,31 @@ CACHES = {
     }
 }
 
+# Passwords (NIST SP 800-63B-4 3.1.1.2, ASVS 5.0 6.2): at least 15 characters, since a password is
+# this project's only sign-in factor; any characters and up to 4096 of them, no composition rules;
+# not a common password, nor too close to the username or email address. PASSWORD_BREACH_CHECK
+# adds a breached-password check (accounts.passwords), off by default: it needs the network.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 15}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if env.bool("PASSWORD_BREACH_CHECK", default=False):
+    AUTH_PASSWORD_VALIDATORS.append(
+        {
+            "NAME": "accounts.passwords.BreachedPasswordValidator",
+            "OPTIONS": {"range_api": env("PASSWORD_BREACH_RANGE_API", default="https://api.pwnedpasswords.com/range/")},
+        }
+    )
+# A reset link lives an hour; a new password or a new sign-in spends it sooner (accounts.links).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# Email: one EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587, consolemail:// (printed
+# by the server) or filemail:///path/to/folder. Staging and production require it.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{PROJECT_NAME} <no-reply@{DOMAIN_NAME}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -139,6 +158,11 @@ REST_FRAMEWORK = {
         "user": env("THROTTLE_RATE_USER", default="1200/minute"),
         "login": env("THROTTLE_RATE_LOGIN", default="5/minute"),
         "login_username": env("THROTTLE_RATE_LOGIN_USERNAME", default="5/minute"),
+        # Account email (sign-up, resend, reset, email change): per client address, and per address mailed.
+        "account_mail": env("THROTTLE_RATE_ACCOUNT_MAIL", default="20/hour"),
+        "account_mail_target": env("THROTTLE_RATE_ACCOUNT_MAIL_TARGET", default="5/hour"),
+        # Links' tokens presented (verify, reset, confirm a change), per client address.
+        "account_link": env("THROTTLE_RATE_ACCOUNT_LINK", default="30/hour"),
     },
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -184,6 +208,15 @@ AUTH = {
 # simplejwt supplies the token classes; authentication.keys signs and verifies. This only keeps
 # simplejwt from ever signing with SECRET_KEY should anything ask it to.
 SIMPLE_JWT = {"SIGNING_KEY": None}
+
+# --- Accounts -------------------------------------------------------------------------
+# Every name, its default and its purpose: accounts/conf.py.
+ACCOUNTS = {
+    # false closes sign-up: accounts are then made in the admin (or by a management command).
+    "SIGNUP_OPEN": env.bool("SIGNUP_OPEN", default=True),
+    # mandatory: an account signs in once its address is verified; optional: at once.
+    "EMAIL_VERIFICATION": env("EMAIL_VERIFICATION", default="mandatory"),
+}
 
 # --- CORS -----------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS: list[str] = []

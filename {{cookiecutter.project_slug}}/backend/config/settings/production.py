@@ -20,6 +20,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 # request per worker with a 503, and that worker then opens a new one.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
 CACHES["default"]["LOCATION"] = require_env("REDIS_URL")  # noqa: F405
+# Account email goes out over SMTP (or any backend EMAIL_URL names); there is no default here.
+vars().update(environ.Env.email_url_config(require_env("EMAIL_URL")))
 
 # A missing or weak signing key stops start-up here, naming its variable (RFC 7518 3.2, RFC 8725 3.5).
 if key_problems := signing_key_errors(AUTH, SECRET_KEY):  # noqa: F405

@@ -49,6 +49,10 @@ AUTH.update(
     PREVIOUS_PUBLIC_KEY_FILES=[],
 )
 
+# Mail stays in django.core.mail.outbox, delivered as soon as the transaction commits.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACCOUNTS = {**ACCOUNTS, "MAIL_DELIVERY": "immediate"}  # noqa: F405
+
 FRONTEND_URL = "https://app.example.test"
 CORS_ALLOWED_ORIGINS = [FRONTEND_URL]
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS

@@ -25,6 +25,7 @@ DEPLOYED_ENV = {
     **SIGNING,
     "DATABASE_URL": "postgres://app:secret@db.internal:5432/app",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.internal:587",
     "ALLOWED_HOSTS": f"api.{settings.DOMAIN_NAME}",
 {%- if cookiecutter.use_ip_allowlist == "y" %}
     "IP_ALLOWLIST": "203.0.113.0/24",

@@ -19,13 +19,24 @@ def test_healthz_answers_any_host_without_redirect(client):
     assert response.status_code == 200
 
 
-def test_openapi_schema_describes_every_auth_endpoint(client):
+def test_openapi_schema_describes_every_auth_and_account_endpoint(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     paths = response.json()["paths"]
     for endpoint in ("login", "refresh", "logout", "verify", "check", "password"):
         assert f"/api/auth/{endpoint}/" in paths
     assert "/api/me/" in paths
+    for endpoint in (
+        "signup",
+        "verify-email",
+        "verify-email/resend",
+        "password-reset",
+        "password-reset/confirm",
+        "email",
+        "email/confirm",
+    ):
+        operation = paths[f"/api/account/{endpoint}/"]["post"]
+        assert {"400", "429"} <= set(operation["responses"]), endpoint
     assert "accessToken" in response.json()["components"]["securitySchemes"]
 
 

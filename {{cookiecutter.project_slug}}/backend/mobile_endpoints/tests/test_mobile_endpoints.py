@@ -6,7 +6,7 @@ import pytest
 
 from authentication.conf import auth_settings
 from authentication.features import client_bindings
-from authentication.testing import PASSWORD, bearer
+from authentication.testing import PASSWORD, assert_error, bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_login_returns_both_tokens_in_the_body_and_sets_no_cookie(bare_api, user
     body = response.json()
     assert isinstance(body["access"], str)
     assert isinstance(body["refresh"], str)
-    assert body["user"] == {"id": user.id, "username": "alice", "email": "alice@example.com"}
+    assert body["user"] == {"id": user.id, "username": "alice", "email": "alice@example.com", "email_verified": True}
     assert_no_cookies(response)
     assert "no-store" in response["Cache-Control"]
 
@@ -229,3 +229,9 @@ def test_mobile_endpoints_never_read_the_web_refresh_cookie(api, login):
     assert refreshed.status_code == 400
     assert logged_out.status_code == 400
     assert api.post("/api/auth/refresh/").status_code == 200
+
+
+def test_an_unverified_account_cannot_sign_in_from_an_app_either(bare_api, django_user_model):
+    django_user_model.objects.create_user(username="carol", email="carol@example.com", password=PASSWORD)
+    response = bare_api.post(LOGIN, {"username": "carol", "password": PASSWORD}, format="json")
+    assert_error(response, 403, "email_unverified")

@@ -75,7 +75,7 @@ def test_second_request_with_the_same_token_makes_no_database_query(api, login, 
         response = me(api, access)
 
     assert response.status_code == 200
-    assert response.json() == {"id": user.id, "username": "alice", "email": "alice@example.com"}
+    assert response.json() == {"id": user.id, "username": "alice", "email": "alice@example.com", "email_verified": True}
 
 
 def test_cached_tokens_are_never_mixed_up_between_users(login, user, other_user, django_assert_num_queries):
@@ -209,3 +209,18 @@ def test_local_development_without_redis_does_not_cache_tokens():
     store_in = "__import__('authentication.features').features.access_token_store().__class__.__name__"
     assert evaluate("local", {**local, "REDIS_URL": ""}, store_in) == "NoneType"
     assert evaluate("local", {**local, "REDIS_URL": "redis://127.0.0.1:6379/0"}, store_in) == "TokenCacheStore"
+
+
+def test_a_change_to_a_cached_user_field_shows_at_once(api, user, cached_access):
+    user.email = "alice.new@example.com"
+    user.save(update_fields=["email"])
+
+    assert me(api, cached_access).json()["email"] == "alice.new@example.com"
+
+
+def test_a_sign_in_elsewhere_keeps_serving_cached_tokens(api, login, cached_access, django_assert_num_queries):
+    """A sign-in writes only ``last_login``, which is not cached: other sessions keep their entries."""
+    assert login(client=browser()).status_code == 200
+
+    with django_assert_num_queries(0):
+        assert me(api, cached_access).status_code == 200

@@ -18,7 +18,7 @@ interface AccessRecord {
 }
 
 export const DEMO = { username: "demo", password: "demo-password-123" };
-const USER = { id: 1, username: DEMO.username, email: "demo@example.com" };
+const USER = { id: 1, username: DEMO.username, email: "demo@example.com", email_verified: true };
 
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -4,6 +4,7 @@ import os
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 DEFAULT_USERNAME = "demo"
 DEFAULT_PASSWORD = "demo-password-123"  # noqa: S105  (a local demo account, documented in the README)
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         )
         user.set_password(password)
         user.is_active = True
+        user.email_verified_at = user.email_verified_at or timezone.now()
         user.save()
         verb = "Created" if created else "Reset"
         self.stdout.write(f"{verb} user {username!r} with password {password!r}.")

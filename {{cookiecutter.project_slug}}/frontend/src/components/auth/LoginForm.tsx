@@ -1,9 +1,10 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 
-import { isSessionEndReason, loginErrorMessage } from "@/lib/auth";
+import { ApiError, isSessionEndReason, loginErrorMessage } from "@/lib/auth";
 
 import { useAuth } from "./AuthProvider";
 import { safeNextPath } from "./loginPath";
@@ -19,6 +20,7 @@ export function LoginForm() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [unverified, setUnverified] = useState(false);
   const [submitting, setSubmitting] = useState(false);
 
   const signedIn = auth?.status === "authenticated";
@@ -39,6 +41,7 @@ export function LoginForm() {
       await auth.login(username, password);
     } catch (failure) {
       setError(loginErrorMessage(failure));
+      setUnverified(failure instanceof ApiError && failure.code === "email_unverified");
       setPassword("");
       setSubmitting(false);
     }
@@ -76,12 +79,22 @@ export function LoginForm() {
         {error && (
           <p role="alert" className="error">
             {error}
+            {unverified && (
+              <>
+                {" "}
+                <Link href="/check-email?for=signup">Send a new link</Link>
+              </>
+            )}
           </p>
         )}
         <button type="submit" disabled={submitting || auth === null || auth.status === "loading"}>
           {submitting ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      <p className="muted">
+        <Link href="/forgot-password">Forgot your password?</Link> · New here?{" "}
+        <Link href="/signup">Create an account</Link>
+      </p>
     </section>
   );
 }

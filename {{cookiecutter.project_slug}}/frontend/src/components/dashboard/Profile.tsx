@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 
 import { ApiError, NetworkError, SessionEndedError, type User } from "@/lib/auth";
@@ -82,6 +83,9 @@ export function Profile() {
         <button type="button" onClick={() => void reload()}>
           Reload profile
         </button>
+        <Link href="/settings/email" className="button secondary">
+          Change email
+        </Link>
         <LogoutButton />
       </div>
     </section>

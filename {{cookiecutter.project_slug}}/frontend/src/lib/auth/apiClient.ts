@@ -123,6 +123,19 @@ export class AuthClient {
     return (await response.json()) as T;
   }
 
+  /**
+   * Call a public endpoint (sign-up, password reset, a link's token) with a
+   * JSON body: no access token, no refresh, no retry. The parsed body, or an
+   * ApiError.
+   */
+  async postPublic<T>(path: string, body: unknown): Promise<T> {
+    const response = await this.#send(path, { method: "POST", body: JSON.stringify(body) }, null);
+    if (!response.ok) {
+      throw await apiErrorFrom(response);
+    }
+    return (await response.json()) as T;
+  }
+
   async login(username: string, password: string): Promise<User> {
     const body = await this.#lock.run(async () => {
       const response = await this.#send(

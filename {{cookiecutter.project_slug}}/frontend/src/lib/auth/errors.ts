@@ -14,6 +14,11 @@ export type ErrorCode =
   | "refresh_invalid"
   | "csrf_failed"
   | "invalid_request"
+  | "email_unverified"
+  | "link_invalid"
+  | "link_expired"
+  | "email_taken"
+  | "signup_closed"
   | (string & {});
 
 export interface ErrorBody {
@@ -132,6 +137,8 @@ export function loginErrorMessage(error: unknown): string {
           : `Too many sign-in attempts. Try again in ${error.retryAfter} seconds.`;
       case "invalid_request":
         return "Enter both your username and your password.";
+      case "email_unverified":
+        return "Confirm your email address first: follow the link we sent you when you signed up.";
       default:
         return error.message;
     }

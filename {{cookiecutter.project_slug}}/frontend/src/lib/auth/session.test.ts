@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { makeJwt } from "../../test/fakeAuthServer";
 import { SessionStore, accessTokenTiming } from "./session";
 
-const user = { id: 1, username: "demo", email: "demo@example.com" };
+const user = { id: 1, username: "demo", email: "demo@example.com", email_verified: true };
 
 describe("accessTokenTiming", () => {
   it("counts the lifetime from arrival, whatever the browser's clock says", () => {

@@ -11,6 +11,8 @@ export interface User {
   id: number;
   username: string;
   email: string;
+  /** Whether the owner has followed a link mailed to `email`. */
+  email_verified: boolean;
 }
 
 export type SessionStatus = "loading" | "authenticated" | "anonymous";

@@ -1,0 +1,40 @@
+/** What a person reads when an account request fails. */
+import { ApiError, NetworkError } from "../auth/errors";
+
+export type FieldErrors = Record<string, string>;
+
+const MESSAGES: Record<string, string> = {
+  link_expired: "This link has expired. Ask for a new one below.",
+  link_invalid:
+    "This link does not work: it was already used, replaced by a newer one, or copied incompletely. Ask for a new one.",
+  email_taken: "That address now belongs to another account.",
+  signup_closed: "Sign-up is closed. Ask an administrator for an account.",
+  invalid_request: "Check the highlighted fields.",
+};
+
+export function accountErrorMessage(error: unknown): string {
+  if (error instanceof NetworkError) {
+    return error.message;
+  }
+  if (error instanceof ApiError) {
+    if (error.code === "throttled") {
+      return error.retryAfter === null
+        ? "Too many requests. Please wait a while and try again."
+        : `Too many requests. Try again in ${Math.ceil(error.retryAfter / 60)} minutes.`;
+    }
+    return MESSAGES[error.code] ?? error.message;
+  }
+  return "Something went wrong. Please try again.";
+}
+
+/** The first message of each field the API refused, keyed by field name. */
+export function fieldErrorsOf(error: unknown): FieldErrors {
+  if (!(error instanceof ApiError)) {
+    return {};
+  }
+  return Object.fromEntries(
+    Object.entries(error.fields)
+      .filter(([, messages]) => messages.length > 0)
+      .map(([field, messages]) => [field, messages.join(" ")]),
+  );
+}
