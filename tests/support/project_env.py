@@ -12,10 +12,12 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.support.baking import TEMPLATE_DIR
+from tests.support.baking import TEMPLATE_DIR, bake
+from tests.support.variants import ALL_FLAGS_ON
 
 CACHE_DIR = TEMPLATE_DIR / ".cache"
 REQUIREMENTS_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "backend" / "requirements"
@@ -36,11 +38,14 @@ def ensure_project_venv() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (venv / "ready").exists():
             subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-            subprocess.run(
-                [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r", "local.txt"],
-                cwd=REQUIREMENTS_DIR,
-                check=True,
-            )
+            with tempfile.TemporaryDirectory() as workdir:
+                # The requirement files as a project with every feature has them (some are per feature).
+                requirements = bake(Path(workdir), **ALL_FLAGS_ON) / "backend" / "requirements"
+                subprocess.run(
+                    [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r", "local.txt"],
+                    cwd=requirements,
+                    check=True,
+                )
             (venv / "ready").touch()
     return venv
 

@@ -1,15 +1,18 @@
 """Fixtures for the tests of every app: users, clients that behave like the web client, sign-in,
-authentication and account settings, security events. Helper functions are in authentication/testing.py."""
+authentication and account settings, security events, mail. Helper functions are in authentication/testing.py."""
 
 import logging
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.conf import account_settings
+from accounts.testing import SmtpServer
 from authentication.conf import auth_settings
 from authentication.testing import BROWSER_HEADERS, LOGIN_URL, PASSWORD, clear_test_cache, start_bound_session
+from config.deferred import background_thread
 from config.signing_keys import ALGORITHMS
 
 
@@ -121,3 +124,23 @@ def security_events(caplog):
     logger.addHandler(caplog.handler)
     yield lambda: [record for record in caplog.records if record.name == "security"]
     logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def outbox(transactional_db) -> list:
+    """Mail sent so far in this test (the local-memory backend). Mail is sent once the transaction
+    commits, so tests that read it commit for real."""
+    return mail.outbox
+
+
+@pytest.fixture
+def smtp_server(settings, transactional_db):
+    """A real SMTP server on loopback that the project's email backend delivers to."""
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    background_thread.flush()
+    server.stop()

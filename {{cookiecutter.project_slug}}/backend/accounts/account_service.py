@@ -20,7 +20,7 @@ from rest_framework.exceptions import APIException, ValidationError
 
 from authentication.security_log import security_event
 
-from . import links
+from . import links, notifications
 from .conf import account_settings
 from .mail import send_account_email
 
@@ -119,17 +119,10 @@ def reset_password(request, token: str, new_password: str) -> None:
     if not user.email_verified:
         user.email_verified_at = timezone.now()
     user.save()
-    security_event("password_reset", request, user_id=user.pk)
-    send_account_email("password_changed", user.email, username=user.username, **_account_links())
+    security_event("password_reset", request, user_id=user.pk)  # the owner is told (accounts.notifications)
 
 
 # --- Email change -------------------------------------------------------------------------------
-
-
-def _hint(email: str) -> str:
-    """``j***@example.com``: enough for the owner to recognise an address, not to learn it."""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
 
 
 def request_email_change(request, user, new_email: str) -> None:
@@ -144,7 +137,7 @@ def request_email_change(request, user, new_email: str) -> None:
         link = links.email_change_link(user, new_email)
         send_account_email("email_change_confirm", new_email, link=link, lifetime=lifetime)
     if user.email:
-        hint = _hint(new_email)
+        hint = links.address_hint(new_email)
         send_account_email(
             "email_change_notice", user.email, username=user.username, new_email_hint=hint, **_account_links()
         )
@@ -164,6 +157,7 @@ def confirm_email_change(request, token: str):
         return user
     if get_user_model().objects.with_email(change.new_email).exclude(pk=user.pk).exists():
         raise EmailTaken()
+    old_email = user.email
     user.email, user.email_verified_at = change.new_email, timezone.now()
     try:
         with transaction.atomic():
@@ -171,4 +165,5 @@ def confirm_email_change(request, token: str):
     except IntegrityError:
         raise EmailTaken() from None
     security_event("email_changed", request, user_id=user.pk)
+    notifications.email_changed(user, old_email)
     return user

@@ -12,7 +12,6 @@ from django.core.exceptions import ImproperlyConfigured
 from config.settings_namespace import SettingsNamespace
 
 EMAIL_VERIFICATION_MODES = ("mandatory", "optional")
-MAIL_DELIVERY_MODES = ("background", "immediate")
 
 DEFAULTS = {
     # Anyone may create an account. False closes sign-up (accounts are then made in the admin).
@@ -31,17 +30,21 @@ DEFAULTS = {
     "SIGN_IN_PATH": "/login",
     "SIGN_UP_PATH": "/signup",
     "FORGOT_PASSWORD_PATH": "/forgot-password",
-    # "background": a sender thread per process delivers mail once the transaction has committed,
-    # so no response waits for the mail server (or tells by its timing whether mail was sent).
-    # "immediate": delivered in the request, after the commit (tests).
-    "MAIL_DELIVERY": "background",
+    "SECURITY_PAGE_PATH": "/settings/security",
+    # Security notifications by email (accounts.notifications); each can be switched off.
+    "NOTIFY_NEW_DEVICE": True,  # a sign-in from a device the account has not used before
+    "NOTIFY_SESSION_REUSE": True,  # a session ended because its refresh token was used twice
+    "NOTIFY_PASSWORD_CHANGED": True,
+    "NOTIFY_EMAIL_CHANGED": True,  # to the old address, when the change takes effect
+    "NOTIFY_STAFF_OF_TAMPERING": True,  # an address blocked for sending forged tokens
+    # Who gets staff alerts; empty: every active superuser with an email address.
+    "SECURITY_ALERT_RECIPIENTS": [],
 }
 
 
 def _check(values: dict) -> None:
-    for name, allowed in [("EMAIL_VERIFICATION", EMAIL_VERIFICATION_MODES), ("MAIL_DELIVERY", MAIL_DELIVERY_MODES)]:
-        if values[name] not in allowed:
-            raise ImproperlyConfigured(f"ACCOUNTS {name} must be one of {', '.join(allowed)}.")
+    if values["EMAIL_VERIFICATION"] not in EMAIL_VERIFICATION_MODES:
+        raise ImproperlyConfigured(f"ACCOUNTS EMAIL_VERIFICATION must be one of {', '.join(EMAIL_VERIFICATION_MODES)}.")
 
 
 account_settings = SettingsNamespace("ACCOUNTS", DEFAULTS, _check)

@@ -47,6 +47,12 @@ def page_link(path: str, **fragment: str) -> str:
     return f"{link}#{urlencode(fragment)}" if fragment else link
 
 
+def address_hint(email: str) -> str:
+    """``j***@example.com``: enough for the owner to recognise an address, not to learn it."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
 def _address_digest(email: str) -> str:
     return hashlib.sha256(email.casefold().encode()).hexdigest()[:32]
 

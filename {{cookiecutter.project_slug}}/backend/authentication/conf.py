@@ -57,6 +57,9 @@ DEFAULTS = {
     # --- Client address (authentication.client_address): networks of our own reverse proxies,
     # whose X-Forwarded-For is believed. Empty: the socket peer is the client.
     "TRUSTED_PROXIES": [],
+    # --- Re-authentication (authentication.reauth): a sensitive action (ending every other
+    # session, MFA changes) needs the current password, or a sign-in at most this long ago.
+    "REAUTHENTICATION_WINDOW": 5 * MINUTE,
     # --- Tamper detection (authentication.tamper): invalid tokens from one address within the
     # window before that address gets 429.
     "TAMPER_THRESHOLD": 20,

@@ -8,6 +8,9 @@ takes. The core never imports one; it asks here for what the installed apps decl
 - ``access_token_store``: dotted path of a store that remembers validated access tokens, asked
   before a token is verified and told after (see ``authentication.access``);
 - ``auth_urls``: ``(prefix, urlconf)`` mounted under ``/api/auth/``.
+
+Other apps of the core read declarations of their own: ``audited_events`` (security events the
+audit trail keeps, audit.receivers) and ``task_runner`` (where deferred work runs, config.deferred).
 """
 
 import functools

@@ -21,6 +21,15 @@ class Session(models.Model):
     absolute_expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.CharField(max_length=32, blank=True)
+    # When the password was last presented in this session (sign-in, password change,
+    # re-authentication): access tokens carry it as ``auth_time`` (authentication.reauth).
+    authenticated_at = models.DateTimeField(null=True)
+    # The device as the owner sees it in their session list: updated at each refresh.
+    last_used_at = models.DateTimeField(null=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    device = models.CharField(max_length=128, blank=True)
+    client_address = models.GenericIPAddressField(null=True)
+    last_address = models.GenericIPAddressField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"], name="session_user_revoked_idx")]

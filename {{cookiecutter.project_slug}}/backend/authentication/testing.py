@@ -50,7 +50,7 @@ def start_bound_session(user, client):
     bind the tokens to (none unless a client binding is installed)."""
     request = RequestFactory().post(LOGIN_URL)
     context = context_of(request)
-    tokens = token_service.start_session(user, bind_new_session(context))
+    tokens = token_service.start_session(user, bind_new_session(context), context)
     response = HttpResponse()
     write_binding_cookies(context, response, tokens)
     for name, morsel in response.cookies.items():

@@ -105,3 +105,15 @@ class LoginAddressThrottle(AddressThrottle):
 class LoginUsernameThrottle(BodyFieldThrottle):
     scope = "login_username"
     field = "username"
+
+
+class ReauthenticationThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
+    """Password checks by a signed-in user (re-authentication), per account: a stolen access token
+    cannot be used to guess the password behind it."""
+
+    scope = "reauthenticate"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return self.history_key(request.user.pk)

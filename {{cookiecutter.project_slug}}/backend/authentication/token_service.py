@@ -18,9 +18,10 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from .bindings import verify_bindings
 from .conf import auth_settings
+from .devices import USER_AGENT_MAX_LENGTH, device_label
 from .exceptions import RefreshRejected, SessionRevoked
 from .models import IssuedRefreshToken, Session
-from .request_context import context_of
+from .request_context import RequestContext, context_of
 from .security_log import security_event
 from .tokens import AccessToken, RefreshToken, binding_claims_of
 
@@ -37,6 +38,7 @@ class IssuedTokens:
     refresh: str
     refresh_expires_at: datetime
     user: object
+    session_id: uuid.UUID
 
 
 def _timestamp(moment: datetime) -> int:
@@ -47,10 +49,12 @@ def _new_jti() -> str:
     return uuid.uuid4().hex
 
 
-def mint_access_token(user_id, session_id, binding_claims: dict) -> str:
+def mint_access_token(user_id, session_id, binding_claims: dict, auth_time: int | None) -> str:
     token = AccessToken()
     token["user_id"] = user_id
     token["sid"] = str(session_id)
+    if auth_time is not None:
+        token["auth_time"] = auth_time  # when the password was last presented (OpenID Connect Core 2)
     token.payload.update(binding_claims)
     return str(token)
 
@@ -66,12 +70,17 @@ def _mint_refresh_token(record: IssuedRefreshToken, session: Session, binding_cl
     return str(token)
 
 
+def _auth_time(session: Session) -> int | None:
+    return _timestamp(session.authenticated_at) if session.authenticated_at else None
+
+
 def _issue(session: Session, record: IssuedRefreshToken, binding_claims: dict) -> IssuedTokens:
     return IssuedTokens(
-        access=mint_access_token(session.user_id, session.id, binding_claims),
+        access=mint_access_token(session.user_id, session.id, binding_claims, _auth_time(session)),
         refresh=_mint_refresh_token(record, session, binding_claims),
         refresh_expires_at=record.expires_at,
         user=session.user,
+        session_id=session.id,
     )
 
 
@@ -81,15 +90,42 @@ def _next_refresh_record(session: Session, now: datetime) -> IssuedRefreshToken:
     return IssuedRefreshToken.objects.create(jti=_new_jti(), session=session, issued_at=now, expires_at=expires_at)
 
 
-def start_session(user, binding_claims: dict | None = None) -> IssuedTokens:
-    """Begin a new session for ``user`` (after login or a password change)."""
+def _device_fields(context: RequestContext | None) -> dict:
+    if context is None:
+        return {}
+    user_agent = context.request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH]
+    return {
+        "user_agent": user_agent,
+        "device": device_label(user_agent),
+        "client_address": context.client_address,
+        "last_address": context.client_address,
+    }
+
+
+def start_session(user, binding_claims: dict | None = None, context: RequestContext | None = None) -> IssuedTokens:
+    """Begin a new session for ``user``, who has just presented their password (a sign-in or a
+    password change) from the client of ``context``."""
     now = timezone.now()
     with transaction.atomic():
         session = Session.objects.create(
-            user=user, created_at=now, absolute_expires_at=now + auth_settings.SESSION_ABSOLUTE_LIFETIME
+            user=user,
+            created_at=now,
+            absolute_expires_at=now + auth_settings.SESSION_ABSOLUTE_LIFETIME,
+            authenticated_at=now,
+            last_used_at=now,
+            **_device_fields(context),
         )
         record = _next_refresh_record(session, now)
     return _issue(session, record, binding_claims or {})
+
+
+def reauthenticate(session_id, user, binding_claims: dict) -> str:
+    """Record that the password was presented again in this session; a new access token says so."""
+    now = timezone.now()
+    updated = Session.objects.filter(pk=session_id, user=user, revoked_at__isnull=True).update(authenticated_at=now)
+    if not updated:
+        raise SessionRevoked()
+    return mint_access_token(user.pk, session_id, binding_claims, _timestamp(now))
 
 
 def read_refresh_token(raw: str) -> RefreshToken:
@@ -102,8 +138,9 @@ def read_refresh_token(raw: str) -> RefreshToken:
 def rotate_refresh_token(raw: str, request) -> IssuedTokens:
     """Exchange a refresh token for its successor and a new access token."""
     token = read_refresh_token(raw)
+    context = context_of(request)
     try:
-        verify_bindings(context_of(request), token.payload)
+        verify_bindings(context, token.payload)
     except AuthenticationFailed as error:
         raise RefreshRejected(error.detail, code=error.get_codes()) from error
     now = timezone.now()
@@ -125,6 +162,8 @@ def rotate_refresh_token(raw: str, request) -> IssuedTokens:
             record.rotated_at = now
             record.successor = successor
             record.save(update_fields=["rotated_at", "successor"])
+            session.last_used_at, session.last_address = now, context.client_address
+            session.save(update_fields=["last_used_at", "last_address"])
         elif now - record.rotated_at <= auth_settings.REFRESH_GRACE_PERIOD:
             # A second tab or a retry: hand out the same live successor, keep the session (not a fork).
             # The window counts from the first rotation and does not slide.
@@ -153,7 +192,7 @@ def _live_successor(record: IssuedRefreshToken) -> IssuedRefreshToken | None:
 
 def renew_access_token(claims) -> str:
     """A fresh access token for a session already validated in this request (silent refresh)."""
-    return mint_access_token(claims["user_id"], claims["sid"], binding_claims_of(claims))
+    return mint_access_token(claims["user_id"], claims["sid"], binding_claims_of(claims), claims.get("auth_time"))
 
 
 def end_session(raw: str, request) -> None:

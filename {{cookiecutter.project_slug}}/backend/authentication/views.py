@@ -63,9 +63,16 @@ def authenticate_credentials(request, data) -> object:
     if account_settings.EMAIL_VERIFICATION == "mandatory" and not user.email_verified:
         security_event("login_refused", request, user_id=user.pk, reason="email_unverified")
         raise EmailUnverified()
-    user_logged_in.send(sender=type(user), request=request._request, user=user)
-    security_event("login_succeeded", request, user_id=user.pk)
     return user
+
+
+def sign_in(request, user) -> token_service.IssuedTokens:
+    """Start the session of a user who has just presented their password, bound to this client."""
+    context = context_of(request)
+    tokens = token_service.start_session(user, bind_new_session(context), context)
+    user_logged_in.send(sender=type(user), request=request._request, user=user)
+    security_event("login_succeeded", request, user_id=user.pk, session=str(tokens.session_id))
+    return tokens
 
 
 class LoginView(ApiView):
@@ -79,8 +86,7 @@ class LoginView(ApiView):
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate_credentials(request, serializer.validated_data)
-        tokens = token_service.start_session(user, bind_new_session(context_of(request)))
+        tokens = sign_in(request, authenticate_credentials(request, serializer.validated_data))
         response = access_response(tokens)
         set_refresh_cookie(response, tokens)
         write_binding_cookies(context_of(request), response, tokens)
@@ -172,7 +178,7 @@ class PasswordChangeView(ApiView):
             # Saving a new password ends every session (authentication.receivers, ASVS 5.0 7.4.3);
             # this client continues in a new one.
             user.save(update_fields=["password"])
-            tokens = token_service.start_session(user, binding_claims_of(request.auth))
+            tokens = token_service.start_session(user, binding_claims_of(request.auth), context_of(request))
         security_event("password_changed", request, user_id=user.pk)
         cancel_silent_refresh(request)  # the presented token's session has just ended
         response = access_response(tokens)

@@ -16,6 +16,7 @@ admin.site.site_url = settings.FRONTEND_URL  # "View site" opens the web app, no
 urlpatterns = [
     path("api/auth/", include("authentication.urls")),
     path("api/", include("accounts.urls")),
+    path("api/", include("audit.urls")),
     path("api/version/", VersionView.as_view(), name="version"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerUIView.as_view(), name="docs"),

@@ -13,11 +13,11 @@ from rest_framework.response import Response
 
 from accounts.serializers import UserSerializer
 from authentication import token_service
-from authentication.bindings import bind_new_session, client_values, response_fields
+from authentication.bindings import client_values, response_fields
 from authentication.request_context import context_of
 from authentication.serializers import LoginSerializer
 from authentication.throttles import LoginAddressThrottle, LoginUsernameThrottle
-from authentication.views import ERRORS, authenticate_credentials
+from authentication.views import ERRORS, authenticate_credentials, sign_in
 from config.api import ApiView, StringField
 
 
@@ -51,10 +51,8 @@ class MobileLoginView(ApiView):
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate_credentials(request, serializer.validated_data)
-        context = context_of(request)
-        tokens = token_service.start_session(user, bind_new_session(context))
-        return tokens_response(tokens, client_values(context))
+        tokens = sign_in(request, authenticate_credentials(request, serializer.validated_data))
+        return tokens_response(tokens, client_values(context_of(request)))
 
 
 class MobileRefreshView(ApiView):

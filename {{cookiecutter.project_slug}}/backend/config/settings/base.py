@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     # accounts before authentication, whose admin extends the user admin.
     "accounts",
     "authentication",
+    # Security events kept in the database, and the user's own activity.
+    "audit",
     # Optional features, one app each (authentication/features.py says what each may add).
 {%- for flag, feature in cookiecutter._features.items() if cookiecutter[flag] == "y" %}
     "{{ feature.app }}",
@@ -132,6 +134,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{PROJECT_NAME} <no-reply@{DOMAIN_NAME}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background tasks (email, audit records, alerts) run after the transaction commits, on a thread of
+# the web process so no response waits for them (config.deferred){% if cookiecutter.use_async_tasks == "y" %}, or in the Celery worker when
+# CELERY_BROKER_URL (or REDIS_URL) names a broker (async_tasks){% endif %}.
+RUN_TASKS_IN_BACKGROUND = True
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -158,6 +165,8 @@ REST_FRAMEWORK = {
         "user": env("THROTTLE_RATE_USER", default="1200/minute"),
         "login": env("THROTTLE_RATE_LOGIN", default="5/minute"),
         "login_username": env("THROTTLE_RATE_LOGIN_USERNAME", default="5/minute"),
+        # Password checks of a signed-in user (re-authentication), per account.
+        "reauthenticate": env("THROTTLE_RATE_REAUTHENTICATE", default="5/minute"),
         # Account email (sign-up, resend, reset, email change): per client address, and per address mailed.
         "account_mail": env("THROTTLE_RATE_ACCOUNT_MAIL", default="20/hour"),
         "account_mail_target": env("THROTTLE_RATE_ACCOUNT_MAIL_TARGET", default="5/hour"),
@@ -218,12 +227,26 @@ ACCOUNTS = {
     "EMAIL_VERIFICATION": env("EMAIL_VERIFICATION", default="mandatory"),
 }
 
+# --- Audit trail -------------------------------------------------------------------------
+# Every name, its default and its purpose: audit/conf.py.
+AUDIT = {"RETENTION": timedelta(days=env.int("AUDIT_RETENTION_DAYS", default=180))}
+
 # --- CORS -----------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_CREDENTIALS = True
 # The web client reads silent-refresh tokens from this header (authentication.silent_refresh).
 CORS_EXPOSE_HEADERS = ["X-New-Access-Token"]
 CORS_URLS_REGEX = r"^/api/.*$"
+{%- if cookiecutter.use_async_tasks == "y" %}
+
+# --- Async tasks (async_tasks) ---------------------------------------------------------
+# Every name, its default and its purpose: async_tasks/conf.py. Without a broker, deferred work
+# runs in the web process (local development without Redis).
+ASYNC_TASKS = {
+    "BROKER_URL": env("CELERY_BROKER_URL", default=env("REDIS_URL", default="")),
+    "QUEUE": env("CELERY_QUEUE", default="tasks"),
+}
+{%- endif %}
 {%- if cookiecutter.use_ip_allowlist == "y" %}
 
 # --- IP allowlist (ip_allowlist) -------------------------------------------------

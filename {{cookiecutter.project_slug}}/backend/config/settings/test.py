@@ -49,9 +49,16 @@ AUTH.update(
     PREVIOUS_PUBLIC_KEY_FILES=[],
 )
 
-# Mail stays in django.core.mail.outbox, delivered as soon as the transaction commits.
+# Mail stays in django.core.mail.outbox, delivered as soon as the transaction commits: background
+# tasks run in the request, after the commit (config.deferred).
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-ACCOUNTS = {**ACCOUNTS, "MAIL_DELIVERY": "immediate"}  # noqa: F405
+if env("EMAIL_URL", default=""):  # a test's worker process, sending to that test's SMTP server
+    vars().update(env.email_url("EMAIL_URL"))
+RUN_TASKS_IN_BACKGROUND = False
+{%- if cookiecutter.use_async_tasks == "y" %}
+# Tasks run in the test process, unless a test names a broker (async_tasks/tests run a real worker).
+ASYNC_TASKS = {**ASYNC_TASKS, "BROKER_URL": env("CELERY_BROKER_URL", default="")}  # noqa: F405
+{%- endif %}
 
 FRONTEND_URL = "https://app.example.test"
 CORS_ALLOWED_ORIGINS = [FRONTEND_URL]
