@@ -27,7 +27,13 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 # High enough that the benchmark measures authentication, not throttling; DRF needs "count/period".
 UNTHROTTLED_RATE = "1000000/second"
-THROTTLE_VARIABLES = ("THROTTLE_RATE_ANON", "THROTTLE_RATE_USER", "THROTTLE_RATE_LOGIN", "THROTTLE_RATE_LOGIN_USERNAME")
+THROTTLE_VARIABLES = tuple(
+    f"THROTTLE_RATE_{scope}"
+    for scope in (
+        "ANON", "USER", "LOGIN", "LOGIN_USERNAME", "REAUTHENTICATE",
+        "ACCOUNT_MAIL", "ACCOUNT_MAIL_TARGET", "ACCOUNT_LINK",
+    )
+)  # fmt: skip
 # Access tokens outlive the run, so no response carries a silent refresh.
 ACCESS_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60
 SESSIONS_SCRIPT = Path(__file__).resolve().parent / "django_sessions.py"

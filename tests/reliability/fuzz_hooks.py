@@ -8,12 +8,14 @@ by ``RELIABILITY_FUZZ_CLIENT``; every answer is appended to the JSON-lines file 
 - the cookie endpoints (web login, refresh, logout) get another web session's cookies, the
   allowed ``Origin`` and ``X-Requested-With``; its jar follows every answer (a refresh rotates
   the cookie, a logout clears it) and it signs in again once a logout or a password change ended it;
-- the mobile endpoints get a mobile session's ``X-Fingerprint`` and no cookies.
+- the mobile endpoints get a mobile session's ``X-Fingerprint`` and no cookies;
+- the staff endpoint gets a staff user's web session.
 
 Bodies, query strings and headers are sent as generated, except that of every ``CYCLE`` requests
 to an operation one goes without credentials (an anonymous or cross-site client), one declares
 its body as plain text, and, up to ``REAL_BODIES`` times, one carries the real credentials or
-token in its body, so success answers are checked too (each costs a password hash or more).
+token in its body, so success answers are checked too (each costs a password hash or more). The
+account links' tokens come from the project (``link_tokens``): no mail is read.
 """
 
 from __future__ import annotations
@@ -31,15 +33,19 @@ from tests.reliability.clients import XHR_HEADER, BrowserSession, call
 
 COOKIE_ENDPOINTS = {"/api/auth/login/", "/api/auth/refresh/", "/api/auth/logout/"}
 MOBILE_PREFIX = "/api/auth/mobile/"
+STAFF_ENDPOINT = "/api/auth/users/{user_id}/sessions/end/"
+# Requests that end the fuzzing user's other sessions: the cookie and mobile sessions sign in again.
+ENDS_OTHER_SESSIONS = {"/api/auth/password/", "/api/auth/sessions/end-others/"}
 CYCLE = 6
 REAL_BODY, ANONYMOUS, PLAIN_TEXT = 1, CYCLE - 2, CYCLE - 1
 REAL_BODIES = 3
 
 SETTINGS = json.loads(open(os.environ["RELIABILITY_FUZZ_CLIENT"]).read())  # noqa: SIM115
 RECORD = os.environ["RELIABILITY_FUZZ_RECORD"]
+STAFF_CREDENTIALS = {"username": SETTINGS["staff_username"], "password": SETTINGS["password"]}  # never changed
 _lock = threading.Lock()
 _calls: Counter[str] = Counter()
-_web: dict[str, BrowserSession] = {}  # "bearer" and "cookies"
+_web: dict[str, BrowserSession] = {}  # "bearer", "cookies" and "staff"
 _mobile: dict[str, str] = {}  # refresh token and fingerprint of the mobile session
 _pending_password: dict[int, str] = {}  # new password sent by a request, until it is answered
 
@@ -52,7 +58,7 @@ def _web_session(role: str) -> BrowserSession:
     session = _web.get(role)
     if session is None or session.refresh_token is None:
         session = BrowserSession(SETTINGS["port"], SETTINGS["frontend_origin"], SETTINGS["refresh_cookie"])
-        reply = session.login(**_credentials())
+        reply = session.login(**(STAFF_CREDENTIALS if role == "staff" else _credentials()))
         if reply.status != 200:
             raise RuntimeError(f"the fuzzing user could not sign in: {reply.status} {reply.body[:200]!r}")
         _web[role] = session
@@ -85,7 +91,41 @@ def _real_body(case) -> dict | None:
         new_password = secrets.token_urlsafe(18)
         _pending_password[id(case)] = new_password
         return {"current_password": SETTINGS["password"], "new_password": new_password}
-    return None
+    if path == "/api/auth/reauthenticate/":
+        return {"password": SETTINGS["password"]}
+    if path == "/api/auth/sessions/end-others/":
+        return {"current_password": SETTINGS["password"]}
+    if path == STAFF_ENDPOINT:
+        case.path_parameters = {"user_id": SETTINGS["mailed_user_id"]}
+        return {}
+    return _account_body(path)
+
+
+def _account_body(path: str) -> dict | None:
+    """Sign-up and the account links: a new account each time, and each link's real token."""
+    unique = secrets.token_hex(6)
+    tokens = SETTINGS["link_tokens"]
+    bodies = {
+        "/api/account/signup/": lambda: {
+            "username": f"fuzz{unique}",
+            "email": f"fuzz{unique}@example.com",
+            "password": secrets.token_urlsafe(18),
+        },
+        "/api/account/verify-email/": lambda: {"token": tokens["verify_email"]},
+        "/api/account/verify-email/resend/": lambda: {"email": f"fuzz{unique}@example.com"},
+        "/api/account/password-reset/": lambda: {"email": f"fuzz{unique}@example.com"},
+        "/api/account/password-reset/confirm/": lambda: {
+            "token": tokens["password_reset"],
+            "new_password": secrets.token_urlsafe(18),
+        },
+        "/api/account/email/": lambda: {
+            "new_email": f"fuzz{unique}@example.com",
+            "current_password": SETTINGS["password"],
+        },
+        "/api/account/email/confirm/": lambda: {"token": tokens["email_change"]},
+    }
+    body = bodies.get(path)
+    return body() if body else None
 
 
 @schemathesis.hook
@@ -114,7 +154,7 @@ def _credential_headers(path: str) -> dict[str, str]:
     if path in COOKIE_ENDPOINTS:
         session = _web_session("cookies")
         return {**session.cookie_header(path), "Origin": session.origin, **XHR_HEADER}
-    session = _web_session("bearer")
+    session = _web_session("staff" if path == STAFF_ENDPOINT else "bearer")
     return {**session.cookie_header(path), "Authorization": f"Bearer {session.access}"}
 
 
@@ -136,15 +176,17 @@ def after_call(context, case, response):
             _web["cookies"].keep_set_cookie_headers(set_cookies)
             if body:
                 _web["cookies"].access = body["access"]
-        elif path == "/api/auth/password/":
+        elif path in ENDS_OTHER_SESSIONS:
             new_password = _pending_password.pop(id(case), None)
-            if body and new_password:
-                # Every other session of the user has ended; this client goes on in a new one.
+            if body and new_password:  # a password change: this client goes on in a new session
                 SETTINGS["password"] = new_password
                 _web["bearer"].keep_set_cookie_headers(set_cookies)
                 _web["bearer"].access = body["access"]
+            if body:  # every other session of the user has ended
                 _web.pop("cookies", None)
                 _mobile.clear()
+        elif path == "/api/auth/reauthenticate/" and body:
+            _web["bearer"].access = body["access"]
         elif path.startswith(MOBILE_PREFIX) and body and "refresh" in body:
             _mobile["refresh"] = body["refresh"]
             if "fingerprint" in body:

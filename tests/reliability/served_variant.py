@@ -51,6 +51,9 @@ class ServedVariant:
     frontend_origin: str
     refresh_cookie: str
     grace_seconds: float
+    link_tokens: dict[str, str]  # verify_email, password_reset, email_change: each usable once
+    mailed_user_id: int  # the user of the first two links
+    staff_username: str  # with the same password
 
     @property
     def port(self) -> int:
@@ -124,4 +127,7 @@ def serve(
         frontend_origin=details["frontend_origin"],
         refresh_cookie=details["refresh_cookie"],
         grace_seconds=details["grace_seconds"],
+        link_tokens=details["link_tokens"],
+        mailed_user_id=details["mailed_user_id"],
+        staff_username=details["staff_username"],
     )

@@ -2,6 +2,7 @@
 CSRF requirement. Every one in the JSON error shape, with DEBUG on or off, never an HTML page."""
 
 import pytest
+from django.test import Client
 
 from authentication.testing import ORIGIN, bearer
 
@@ -81,6 +82,16 @@ def test_unknown_api_path_gets_json_404(client, debug):
     response = client.get("/api/does-not-exist/")
     assert response.json() == {"detail": "Not found.", "code": "not_found"}
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unknown_api_path_gets_json_404_for_unsafe_methods_too(method, debug):
+    """Django's CSRF check would answer an unsafe method on a plain view with its HTML 403 page."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "x" * 32
+    response = getattr(client, method)("/api/auth/sessions/not-a-session-id/")
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_missing_trailing_slash_gets_a_404_that_says_so(api, debug):
