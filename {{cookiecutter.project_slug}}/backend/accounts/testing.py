@@ -63,8 +63,26 @@ class SmtpServer:
         self.delay = delay
         self.messages: list[email.message.EmailMessage] = []
         self._received = threading.Condition()
+        self._holding = threading.Event()
+        self.sender_held = threading.Event()
         self.port = free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    def hold(self) -> None:
+        """Keep the next senders waiting after RCPT, mid-conversation: nothing is accepted yet, so a
+        sender that dies while held has sent nothing. ``sender_held`` is set once one waits."""
+        self.sender_held.clear()
+        self._holding.set()
+
+    def release(self) -> None:
+        self._holding.clear()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        while self._holding.is_set():
+            self.sender_held.set()
+            await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.delay:

@@ -17,6 +17,8 @@ from .security_log import security_event
 
 
 class ReauthenticationRequired(APIException):
+    """403 ``reauthentication_required`` (no password, no recent sign-in) or ``password_incorrect``."""
+
     status_code = status.HTTP_403_FORBIDDEN
     default_code = "reauthentication_required"
 
@@ -24,7 +26,8 @@ class ReauthenticationRequired(APIException):
         first = "That is not your current password." if wrong_password else "Confirm it is you first."
         super().__init__(
             f"{first} Send your current password as current_password, or re-authenticate "
-            f"(POST /api/auth/reauthenticate/); a sign-in within the last {window_minutes} minutes counts too."
+            f"(POST /api/auth/reauthenticate/); a sign-in within the last {window_minutes} minutes counts too.",
+            code="password_incorrect" if wrong_password else "reauthentication_required",
         )
 
 

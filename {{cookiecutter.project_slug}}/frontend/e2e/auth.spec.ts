@@ -221,7 +221,7 @@ test.describe("the session", () => {
       await page.getByRole("button", { name: "Reload profile" }).click();
 
       await expect(page).toHaveURL(/\/login\?reason=session_revoked/);
-      await expect(page.getByRole("status")).toContainText("Your session is no longer valid");
+      await expect(page.getByRole("status")).toContainText("You were signed out: this session was ended");
       await page.reload();
       await expect(page).toHaveURL(/\/login/); // the refresh cookie is gone too
       await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();

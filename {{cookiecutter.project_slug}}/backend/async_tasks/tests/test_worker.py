@@ -8,6 +8,7 @@ run when REDIS_URL and DATABASE_URL are set, as in CI.
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -18,13 +19,12 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings as django_settings
 from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.testing import RESET_URL, SmtpServer, free_port, kind_of
 from async_tasks.models import CompletedTask, UnsentTask
-from async_tasks.runner import circuit
+from async_tasks.runner import circuit, publish
 from async_tasks.tasks import resend_unsent, run_deferred
 from audit.models import AuditEvent
 from config.deferred import background_thread
@@ -168,28 +168,79 @@ def test_a_task_that_fails_every_retry_is_recorded_not_dropped(transactional_db,
     assert not CompletedTask.objects.filter(pk=task_id).exists()
 
 
-@needs_redis
-@needs_postgres
-def test_a_real_worker_takes_tasks_from_redis_and_delivers_mail(transactional_db, user, broker):
-    smtp = SmtpServer().start()
-    database = {**django_settings.DATABASES["default"]}
-    database_url = f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{connection.settings_dict['NAME']}"
+def start_worker(broker, smtp: SmtpServer, **extra_env: str) -> subprocess.Popen:
+    """A real Celery worker, as production runs it (a prefork pool, here of one process), on this
+    test's queue and database, sending to ``smtp``; in a process group of its own."""
+    database = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_QUEUE": broker.name,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+        **extra_env,
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "async_tasks", "worker", "--pool", "solo", "--loglevel", "WARNING"],
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "async_tasks",
+        "worker",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "WARNING",
+    ]
+    return subprocess.Popen(
+        command,
         cwd=BACKEND,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
+
+
+def pool_processes(worker: subprocess.Popen) -> list[int]:
+    """The worker's pool processes: its children."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == worker.pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def stop_worker(worker: subprocess.Popen, how: signal.Signals = signal.SIGTERM) -> str:
+    """SIGTERM: a warm shutdown (``docker compose stop``); SIGKILL: the whole worker dies at once,
+    pool included (the container is killed). Return what the worker printed."""
+    if worker.poll() is None:
+        if how == signal.SIGKILL:
+            os.killpg(worker.pid, signal.SIGKILL)
+        else:
+            worker.send_signal(how)
+    output, _ = worker.communicate(timeout=30)
+    return output
+
+
+def eventually(condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+@needs_redis
+@needs_postgres
+def test_a_real_worker_takes_tasks_from_redis_and_delivers_mail(transactional_db, user, broker):
+    smtp = SmtpServer().start()
+    worker = start_worker(broker, smtp)
     try:
         for n in range(3):
             assert request_reset(APIClient(REMOTE_ADDR=f"127.0.0.{n + 2}")).status_code == 202
@@ -201,12 +252,70 @@ def test_a_real_worker_takes_tasks_from_redis_and_delivers_mail(transactional_db
             audited = AuditEvent.objects.filter(event="password_reset_requested").count()
             return audited == 3 and CompletedTask.objects.filter(name="accounts.send_account_email").count() == 3
 
-        deadline = time.monotonic() + 20
-        while not settled() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert settled()
+        assert eventually(settled)
     finally:
-        worker.terminate()
-        output, _ = worker.communicate(timeout=30)
+        output = stop_worker(worker)
         smtp.stop()
     assert worker.returncode == 0, output
+
+
+@needs_redis
+@needs_postgres
+def test_a_worker_stopped_or_killed_mid_run_loses_no_email_and_sends_none_twice(transactional_db, broker):
+    """Twelve emails wait in the queue. A worker is stopped (SIGTERM) after a few; in the next one,
+    the pool process dies in the middle of sending one (the kernel's OOM killer), then the whole
+    worker does; a third worker finishes. Every address gets its email exactly once."""
+    recipients = [f"user{n}@example.com" for n in range(12)]
+    for to in recipients:
+        kwargs = {"kind": "password_changed", "to": to, "context": {"username": "alice"}}
+        publish("accounts.send_account_email", kwargs, str(uuid.uuid4()))
+    assert broker.depth() == len(recipients)
+    smtp = SmtpServer().start()
+    visibility_timeout = 2  # seconds before the dead worker's task is handed out again
+    workers, outputs = [], []
+
+    def start() -> subprocess.Popen:
+        workers.append(start_worker(broker, smtp, CELERY_VISIBILITY_TIMEOUT=str(visibility_timeout)))
+        return workers[-1]
+
+    def hold_mid_send() -> None:
+        """Let two more emails through, then hold the worker in the middle of the next one."""
+        smtp.wait_for(len(smtp.messages) + 2, timeout=60)
+        smtp.hold()
+        assert smtp.sender_held.wait(timeout=30), "the worker never started the next email"
+
+    try:
+        # A warm stop: the task in hand finishes and is acknowledged; the rest stays in the queue.
+        first = start()
+        smtp.wait_for(3, timeout=60)
+        outputs.append(stop_worker(first, signal.SIGTERM))
+        assert first.returncode == 0, outputs[-1]
+
+        # The pool process dies mid-send: the worker gives its task back at once and goes on.
+        second = start()
+        hold_mid_send()
+        [pool_process] = pool_processes(second)
+        os.kill(pool_process, signal.SIGKILL)
+        smtp.release()
+
+        # Then the whole worker dies mid-send.
+        hold_mid_send()
+        outputs.append(stop_worker(second, signal.SIGKILL))
+        killed_at = time.monotonic()
+        smtp.release()
+        assert len(smtp.messages) < len(recipients)
+
+        # The broker hands the dead worker's task out again once its visibility timeout has passed.
+        time.sleep(max(0.0, killed_at + visibility_timeout + 1 - time.monotonic()))
+        third = start()
+        smtp.wait_for(len(recipients), timeout=60)
+        assert eventually(lambda: CompletedTask.objects.count() == len(recipients) and broker.depth() == 0)
+        time.sleep(1)  # room for a duplicate to arrive, if there were one
+        outputs.append(stop_worker(third))
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                outputs.append(stop_worker(worker, signal.SIGKILL))
+        smtp.stop()
+    assert sorted(message["To"] for message in smtp.messages) == sorted(recipients), outputs
+    assert not UnsentTask.objects.exists()

@@ -127,7 +127,7 @@ def test_ending_all_others_needs_the_password_or_a_recent_sign_in(user):
     assert body["code"] == "reauthentication_required"
     assert "current_password" in body["detail"] and "/api/auth/reauthenticate/" in body["detail"]
     wrong = laptop.post(END_OTHERS_URL, {"current_password": "not-it"}, format="json", **bearer(laptop_access))
-    assert "not your current password" in assert_error(wrong, 403, "reauthentication_required")["detail"]
+    assert "not your current password" in assert_error(wrong, 403, "password_incorrect")["detail"]
     assert phone.get(ME_URL, **bearer(phone_access)).status_code == 200
 
     right = laptop.post(END_OTHERS_URL, {"current_password": PASSWORD}, format="json", **bearer(laptop_access))
@@ -151,7 +151,9 @@ def test_reauthenticate_renews_auth_time_in_a_new_access_token(user):
     age_authentication(access, timedelta(hours=1))
     stale = client.post(REFRESH_URL).json()["access"]
     assert_error(client.post(END_OTHERS_URL, {}, format="json", **bearer(stale)), 403, "reauthentication_required")
-    assert_error(client.post(REAUTH_URL, {"password": "wrong"}, format="json", **bearer(stale)), 403)
+    assert_error(
+        client.post(REAUTH_URL, {"password": "wrong"}, format="json", **bearer(stale)), 403, "password_incorrect"
+    )
 
     response = client.post(REAUTH_URL, {"password": PASSWORD}, format="json", **bearer(stale))
     fresh = response.json()["access"]

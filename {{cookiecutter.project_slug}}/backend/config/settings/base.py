@@ -225,6 +225,8 @@ ACCOUNTS = {
     "SIGNUP_OPEN": env.bool("SIGNUP_OPEN", default=True),
     # mandatory: an account signs in once its address is verified; optional: at once.
     "EMAIL_VERIFICATION": env("EMAIL_VERIFICATION", default="mandatory"),
+    # Staff alerts (an address blocked for forged tokens) go here; empty: to every superuser.
+    "SECURITY_ALERT_RECIPIENTS": env.list("SECURITY_ALERT_RECIPIENTS", default=[]),
 }
 
 # --- Audit trail -------------------------------------------------------------------------
@@ -245,6 +247,8 @@ CORS_URLS_REGEX = r"^/api/.*$"
 ASYNC_TASKS = {
     "BROKER_URL": env("CELERY_BROKER_URL", default=env("REDIS_URL", default="")),
     "QUEUE": env("CELERY_QUEUE", default="tasks"),
+    # Seconds before a task taken by a worker that died is handed out again: longer than any task runs.
+    "VISIBILITY_TIMEOUT": seconds("CELERY_VISIBILITY_TIMEOUT", 600),
 }
 {%- endif %}
 {%- if cookiecutter.use_ip_allowlist == "y" %}

@@ -83,6 +83,9 @@ export function Profile() {
         <button type="button" onClick={() => void reload()}>
           Reload profile
         </button>
+        <Link href="/settings/security" className="button secondary">
+          Security
+        </Link>
         <Link href="/settings/email" className="button secondary">
           Change email
         </Link>

@@ -8,6 +8,15 @@ import type { User } from "../auth/session";
 
 export { accountErrorMessage, fieldErrorsOf, type FieldErrors } from "./messages";
 export { takeLinkToken, tokenFromFragment } from "./linkToken";
+export {
+  type ActivityEntry,
+  type DeviceSession,
+  SECURITY_PATHS,
+  endOtherSessions,
+  endSession,
+  listSessions,
+  recentActivity,
+} from "./security";
 
 export const ACCOUNT_PATHS = {
   signup: "/api/account/signup/",

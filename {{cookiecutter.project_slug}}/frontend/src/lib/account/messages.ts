@@ -10,6 +10,8 @@ const MESSAGES: Record<string, string> = {
   email_taken: "That address now belongs to another account.",
   signup_closed: "Sign-up is closed. Ask an administrator for an account.",
   invalid_request: "Check the highlighted fields.",
+  reauthentication_required: "Enter your current password to confirm it is you.",
+  password_incorrect: "That is not your current password.",
 };
 
 export function accountErrorMessage(error: unknown): string {

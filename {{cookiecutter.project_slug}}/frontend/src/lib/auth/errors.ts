@@ -19,6 +19,8 @@ export type ErrorCode =
   | "link_expired"
   | "email_taken"
   | "signup_closed"
+  | "reauthentication_required"
+  | "password_incorrect"
   | (string & {});
 
 export interface ErrorBody {
@@ -74,7 +76,7 @@ export type SessionEndReason =
 export const SESSION_END_MESSAGES: Record<SessionEndReason, string> = {
   session_expired: "Your session has expired. Please sign in again.",
   session_revoked:
-    "Your session is no longer valid (it was ended on the server, or your password changed). Please sign in again.",
+    "You were signed out: this session was ended (from another device, by an administrator, or because your password changed). Please sign in again.",
   signed_out: "You have signed out.",
   signed_out_elsewhere: "You were signed out in another tab.",
 };
