@@ -30,7 +30,7 @@ UNTHROTTLED_RATE = "1000000/second"
 THROTTLE_VARIABLES = tuple(
     f"THROTTLE_RATE_{scope}"
     for scope in (
-        "ANON", "USER", "LOGIN", "LOGIN_USERNAME", "REAUTHENTICATE",
+        "ANON", "USER", "LOGIN", "LOGIN_USERNAME", "REAUTHENTICATE", "MFA", "MFA_ACCOUNT",
         "ACCOUNT_MAIL", "ACCOUNT_MAIL_TARGET", "ACCOUNT_LINK",
     )
 )  # fmt: skip

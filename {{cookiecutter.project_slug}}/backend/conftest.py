@@ -14,6 +14,7 @@ from authentication.conf import auth_settings
 from authentication.testing import BROWSER_HEADERS, LOGIN_URL, PASSWORD, clear_test_cache, start_bound_session
 from config.deferred import background_thread
 from config.signing_keys import ALGORITHMS
+from mfa.testing import Clock
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +59,14 @@ def signing_algorithm(request, settings) -> str:
         "PRIVATE_KEY": settings.TEST_PRIVATE_KEYS.get(request.param, ""),
     }
     return request.param
+
+
+@pytest.fixture
+def totp_clock(monkeypatch) -> Clock:
+    """The clock TOTP codes are checked at, held still mid-step; ``totp_clock.code(secret)``."""
+    clock = Clock()
+    monkeypatch.setattr("mfa.totp.current_time", clock.current)
+    return clock
 
 
 @pytest.fixture

@@ -30,6 +30,12 @@ DEFAULTS = {
         "password_reset",
         "email_change_requested",
         "email_changed",
+        "mfa_enabled",
+        "mfa_disabled",
+        "mfa_reset",
+        "mfa_failed",
+        "mfa_recovery_code_used",
+        "recovery_codes_replaced",
     ],
     # How many of their own events a user sees through /api/account/activity/.
     "ACTIVITY_LIMIT": 50,

@@ -24,6 +24,9 @@ class Session(models.Model):
     # When the password was last presented in this session (sign-in, password change,
     # re-authentication): access tokens carry it as ``auth_time`` (authentication.reauth).
     authenticated_at = models.DateTimeField(null=True)
+    # How the user proved who they are at sign-in (RFC 8176 ``amr`` values: pwd, otp, hwk);
+    # every access token of the session carries them.
+    authentication_methods = models.JSONField(default=list, blank=True)
     # The device as the owner sees it in their session list: updated at each refresh.
     last_used_at = models.DateTimeField(null=True)
     user_agent = models.CharField(max_length=512, blank=True)

@@ -49,12 +49,14 @@ def _new_jti() -> str:
     return uuid.uuid4().hex
 
 
-def mint_access_token(user_id, session_id, binding_claims: dict, auth_time: int | None) -> str:
+def mint_access_token(user_id, session_id, binding_claims: dict, auth_time: int | None, methods=()) -> str:
     token = AccessToken()
     token["user_id"] = user_id
     token["sid"] = str(session_id)
     if auth_time is not None:
         token["auth_time"] = auth_time  # when the password was last presented (OpenID Connect Core 2)
+    if methods:
+        token["amr"] = list(methods)  # how the user authenticated (RFC 8176)
     token.payload.update(binding_claims)
     return str(token)
 
@@ -76,7 +78,9 @@ def _auth_time(session: Session) -> int | None:
 
 def _issue(session: Session, record: IssuedRefreshToken, binding_claims: dict) -> IssuedTokens:
     return IssuedTokens(
-        access=mint_access_token(session.user_id, session.id, binding_claims, _auth_time(session)),
+        access=mint_access_token(
+            session.user_id, session.id, binding_claims, _auth_time(session), session.authentication_methods
+        ),
         refresh=_mint_refresh_token(record, session, binding_claims),
         refresh_expires_at=record.expires_at,
         user=session.user,
@@ -102,9 +106,14 @@ def _device_fields(context: RequestContext | None) -> dict:
     }
 
 
-def start_session(user, binding_claims: dict | None = None, context: RequestContext | None = None) -> IssuedTokens:
-    """Begin a new session for ``user``, who has just presented their password (a sign-in or a
-    password change) from the client of ``context``."""
+def start_session(
+    user,
+    binding_claims: dict | None = None,
+    context: RequestContext | None = None,
+    methods: tuple[str, ...] = ("pwd",),
+) -> IssuedTokens:
+    """Begin a new session for ``user``, who has just authenticated with ``methods`` (a sign-in, or
+    a password change) from the client of ``context``."""
     now = timezone.now()
     with transaction.atomic():
         session = Session.objects.create(
@@ -112,6 +121,7 @@ def start_session(user, binding_claims: dict | None = None, context: RequestCont
             created_at=now,
             absolute_expires_at=now + auth_settings.SESSION_ABSOLUTE_LIFETIME,
             authenticated_at=now,
+            authentication_methods=list(methods),
             last_used_at=now,
             **_device_fields(context),
         )
@@ -122,10 +132,11 @@ def start_session(user, binding_claims: dict | None = None, context: RequestCont
 def reauthenticate(session_id, user, binding_claims: dict) -> str:
     """Record that the password was presented again in this session; a new access token says so."""
     now = timezone.now()
-    updated = Session.objects.filter(pk=session_id, user=user, revoked_at__isnull=True).update(authenticated_at=now)
-    if not updated:
+    live = Session.objects.filter(pk=session_id, user=user, revoked_at__isnull=True)
+    if not live.update(authenticated_at=now):
         raise SessionRevoked()
-    return mint_access_token(user.pk, session_id, binding_claims, _timestamp(now))
+    methods = live.values_list("authentication_methods", flat=True).first() or []
+    return mint_access_token(user.pk, session_id, binding_claims, _timestamp(now), methods)
 
 
 def read_refresh_token(raw: str) -> RefreshToken:

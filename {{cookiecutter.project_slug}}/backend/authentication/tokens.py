@@ -22,7 +22,7 @@ FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c", "x5t", "x5t#S256"})
 # Larger tokens are refused before any parsing; ours are a few hundred bytes.
 MAX_TOKEN_LENGTH = 4096
 # Claims the token service sets itself; anything else in a token is a client binding to carry over.
-SESSION_CLAIMS = frozenset({"token_type", "exp", "iat", "nbf", "jti", "user_id", "sid", "auth_time"})
+SESSION_CLAIMS = frozenset({"token_type", "exp", "iat", "nbf", "jti", "user_id", "sid", "auth_time", "amr"})
 # RFC 7519 4.1.4-4.1.6: NumericDate values. PyJWT also accepts a numeric string ("1700000000")
 # and numbers past the year 9999; either would become a server error wherever a date is computed.
 DATE_CLAIMS = ("exp", "nbf", "iat")

@@ -16,6 +16,9 @@ from accounts.conf import account_settings
 from accounts.serializers import UserSerializer
 from config.api import ApiView
 from config.errors import error_responses
+from mfa import challenges as mfa_challenges
+from mfa import flow as mfa_flow
+from mfa.serializers import ChallengeSerializer
 
 from . import token_service
 from .access import load_live_session, validate_access_token
@@ -66,10 +69,10 @@ def authenticate_credentials(request, data) -> object:
     return user
 
 
-def sign_in(request, user) -> token_service.IssuedTokens:
-    """Start the session of a user who has just presented their password, bound to this client."""
+def sign_in(request, user, methods: tuple[str, ...] = ("pwd",)) -> token_service.IssuedTokens:
+    """Start the session of a user who has just authenticated (``methods``), bound to this client."""
     context = context_of(request)
-    tokens = token_service.start_session(user, bind_new_session(context), context)
+    tokens = token_service.start_session(user, bind_new_session(context), context, methods)
     user_logged_in.send(sender=type(user), request=request._request, user=user)
     security_event("login_succeeded", request, user_id=user.pk, session=str(tokens.session_id))
     return tokens
@@ -82,11 +85,23 @@ class LoginView(ApiView):
     permission_classes = [TrustedOriginRequired]
     throttle_classes = [LoginAddressThrottle, LoginUsernameThrottle]
 
-    @extend_schema(request=LoginSerializer, responses={200: AccessResponseSerializer, **ERRORS})
+    @extend_schema(
+        request=LoginSerializer,
+        responses={200: AccessResponseSerializer, 202: ChallengeSerializer, **ERRORS},
+        description="202: the account uses a second factor. No token yet: the next step is "
+        "`POST /api/auth/mfa/verify/` with a code (the challenge travels in an HttpOnly cookie).",
+    )
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tokens = sign_in(request, authenticate_credentials(request, serializer.validated_data))
+        user = authenticate_credentials(request, serializer.validated_data)
+        pending = mfa_flow.begin(request, user)
+        if pending is not None:
+            response = Response(mfa_flow.challenge_body(pending), status=status.HTTP_202_ACCEPTED)
+            add_never_cache_headers(response)
+            mfa_challenges.set_cookie(response, pending)
+            return response
+        tokens = sign_in(request, user)
         response = access_response(tokens)
         set_refresh_cookie(response, tokens)
         write_binding_cookies(context_of(request), response, tokens)
@@ -178,7 +193,8 @@ class PasswordChangeView(ApiView):
             # Saving a new password ends every session (authentication.receivers, ASVS 5.0 7.4.3);
             # this client continues in a new one.
             user.save(update_fields=["password"])
-            tokens = token_service.start_session(user, binding_claims_of(request.auth), context_of(request))
+            methods = tuple(request.auth.get("amr") or ("pwd",))  # the second factor, if any, still counts
+            tokens = token_service.start_session(user, binding_claims_of(request.auth), context_of(request), methods)
         security_event("password_changed", request, user_id=user.pk)
         cancel_silent_refresh(request)  # the presented token's session has just ended
         response = access_response(tokens)

@@ -45,6 +45,7 @@ ERROR_DESCRIPTIONS = {
     401: "Missing, invalid or expired credentials.",
     403: "Refused: a cross-site request, or a client this API does not serve.",
     404: "Nothing here: an unknown path, or nothing to show.",
+    409: "Not possible in the current state (the detail says what to do first).",
     405: "This endpoint does not answer this method; the `Allow` header lists those it does.",
     413: "The request body is larger than the API accepts.",
     415: "The request body is not JSON.",

@@ -14,6 +14,7 @@ admin.site.site_title = settings.PROJECT_NAME
 admin.site.site_url = settings.FRONTEND_URL  # "View site" opens the web app, not the API
 
 urlpatterns = [
+    path("api/auth/mfa/", include("mfa.urls")),
     path("api/auth/", include("authentication.urls")),
     path("api/", include("accounts.urls")),
     path("api/", include("audit.urls")),

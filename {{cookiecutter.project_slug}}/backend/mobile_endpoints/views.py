@@ -19,16 +19,35 @@ from authentication.serializers import LoginSerializer
 from authentication.throttles import LoginAddressThrottle, LoginUsernameThrottle
 from authentication.views import ERRORS, authenticate_credentials, sign_in
 from config.api import ApiView, StringField
+from mfa import flow
+from mfa.serializers import ChallengeSerializer, CodeSerializer, SetupSerializer
+from mfa.views import ERRORS as MFA_ERRORS
+from mfa.views import SecondStepView, setup_response
 
 
 class MobileRefreshSerializer(serializers.Serializer):
     refresh = StringField(max_length=8192, trim_whitespace=False)
 
 
+class MobileChallengeSerializer(ChallengeSerializer):
+    challenge = serializers.CharField(help_text="Send it back with the code; it opens nothing else.")
+
+
+class MobileCodeSerializer(CodeSerializer):
+    challenge = StringField(max_length=128, trim_whitespace=False)
+
+
+class MobileChallengeOnlySerializer(serializers.Serializer):
+    challenge = StringField(max_length=128, trim_whitespace=False)
+
+
 class MobileTokensSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
     user = UserSerializer()
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="After an MFA enrollment step only: shown once."
+    )
 
     def get_fields(self) -> dict:
         # What client bindings (installed by optional apps) give an app at sign-in in place of a cookie.
@@ -47,12 +66,55 @@ class MobileLoginView(ApiView):
     permission_classes = [AllowAny]
     throttle_classes = [LoginAddressThrottle, LoginUsernameThrottle]
 
-    @extend_schema(request=LoginSerializer, responses={200: MobileTokensSerializer, **ERRORS})
+    @extend_schema(
+        request=LoginSerializer,
+        responses={200: MobileTokensSerializer, 202: MobileChallengeSerializer, **ERRORS},
+        description="202: the account uses a second factor; send a code with the challenge to mobile/mfa/verify/.",
+    )
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tokens = sign_in(request, authenticate_credentials(request, serializer.validated_data))
+        user = authenticate_credentials(request, serializer.validated_data)
+        pending = flow.begin(request, user)
+        if pending is not None:
+            response = Response(
+                {**flow.challenge_body(pending), "challenge": pending.token}, status=status.HTTP_202_ACCEPTED
+            )
+            add_never_cache_headers(response)
+            return response
+        tokens = sign_in(request, user)
         return tokens_response(tokens, client_values(context_of(request)))
+
+
+class MobileSecondStepView(SecondStepView):
+    """A step of an app's sign-in after the password: the challenge comes in the body."""
+
+    permission_classes = [AllowAny]
+
+    def challenge_token(self, request) -> str | None:
+        data = request.data if isinstance(request.data, dict) else {}
+        return data.get("challenge")
+
+
+class MobileMfaVerifyView(MobileSecondStepView):
+    @extend_schema(request=MobileCodeSerializer, responses={200: MobileTokensSerializer, **MFA_ERRORS})
+    def post(self, request):
+        serializer = MobileCodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        redeemed = flow.redeem(request, self.live_challenge(request), serializer.validated_data["code"])
+        tokens = sign_in(request, redeemed.user, redeemed.methods)
+        extra = client_values(context_of(request))
+        if redeemed.recovery_codes is not None:
+            extra["recovery_codes"] = redeemed.recovery_codes
+        return tokens_response(tokens, extra)
+
+
+class MobileMfaEnrollView(MobileSecondStepView):
+    @extend_schema(request=MobileChallengeOnlySerializer, responses={200: SetupSerializer, **MFA_ERRORS})
+    def post(self, request):
+        serializer = MobileChallengeOnlySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return setup_response(flow.begin_enrollment(request, self.live_challenge(request)))
 
 
 class MobileRefreshView(ApiView):

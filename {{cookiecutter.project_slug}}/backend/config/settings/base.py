@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "authentication",
     # Security events kept in the database, and the user's own activity.
     "audit",
+    # Second factors: TOTP and recovery codes.
+    "mfa",
     # Optional features, one app each (authentication/features.py says what each may add).
 {%- for flag, feature in cookiecutter._features.items() if cookiecutter[flag] == "y" %}
     "{{ feature.app }}",
@@ -167,6 +169,9 @@ REST_FRAMEWORK = {
         "login_username": env("THROTTLE_RATE_LOGIN_USERNAME", default="5/minute"),
         # Password checks of a signed-in user (re-authentication), per account.
         "reauthenticate": env("THROTTLE_RATE_REAUTHENTICATE", default="5/minute"),
+        # Second-step codes (MFA), per client address and per account.
+        "mfa": env("THROTTLE_RATE_MFA", default="10/minute"),
+        "mfa_account": env("THROTTLE_RATE_MFA_ACCOUNT", default="5/minute"),
         # Account email (sign-up, resend, reset, email change): per client address, and per address mailed.
         "account_mail": env("THROTTLE_RATE_ACCOUNT_MAIL", default="20/hour"),
         "account_mail_target": env("THROTTLE_RATE_ACCOUNT_MAIL_TARGET", default="5/hour"),
@@ -227,6 +232,15 @@ ACCOUNTS = {
     "EMAIL_VERIFICATION": env("EMAIL_VERIFICATION", default="mandatory"),
     # Staff alerts (an address blocked for forged tokens) go here; empty: to every superuser.
     "SECURITY_ALERT_RECIPIENTS": env.list("SECURITY_ALERT_RECIPIENTS", default=[]),
+}
+
+# --- Multi-factor authentication (mfa) -------------------------------------------------
+# Every name, its default and its purpose: mfa/conf.py.
+MFA = {
+    # none, staff or all: who must sign in with a second factor.
+    "REQUIRED": env("MFA_REQUIRED", default="none"),
+    # Keys that encrypt TOTP secrets at rest (`manage.py generate_mfa_key`); empty: from SECRET_KEY.
+    "ENCRYPTION_KEYS": env.list("MFA_ENCRYPTION_KEYS", default=[]),
 }
 
 # --- Audit trail -------------------------------------------------------------------------

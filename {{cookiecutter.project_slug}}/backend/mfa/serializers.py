@@ -1,0 +1,44 @@
+from rest_framework import serializers
+
+from authentication.serializers import AccessResponseSerializer
+from config.api import StringField
+
+
+class ChallengeSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    step = serializers.ChoiceField(
+        choices=["verify", "enroll"],
+        help_text="verify: send a code; enroll: set up an authenticator first (POST enroll/), then send its code.",
+    )
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=["totp", "recovery_code"]))
+    expires_in = serializers.IntegerField(help_text="Seconds left to finish this sign-in.")
+
+
+class CodeSerializer(serializers.Serializer):
+    code = StringField(max_length=64, help_text="Six digits from the authenticator app, or a recovery code.")
+
+
+class SetupSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="Base32, for typing into the app by hand.")
+    otpauth_uri = serializers.CharField()
+    qr_code_svg = serializers.CharField(help_text="The otpauth URI as a QR code: an SVG data: URI.")
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(child=serializers.CharField(), help_text="Shown once; each works once.")
+
+
+class StatusSerializer(serializers.Serializer):
+    totp = serializers.BooleanField(help_text="An authenticator app is set up.")
+    recovery_codes_left = serializers.IntegerField()
+    required = serializers.BooleanField(help_text="This account may not turn MFA off.")
+
+
+class ReauthenticationSerializer(serializers.Serializer):
+    current_password = StringField(max_length=4096, trim_whitespace=False, write_only=True, required=False)
+
+
+class SignedInSerializer(AccessResponseSerializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="After an enrollment step only: shown once."
+    )
