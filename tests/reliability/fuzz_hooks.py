@@ -9,7 +9,9 @@ by ``RELIABILITY_FUZZ_CLIENT``; every answer is appended to the JSON-lines file 
   allowed ``Origin`` and ``X-Requested-With``; its jar follows every answer (a refresh rotates
   the cookie, a logout clears it) and it signs in again once a logout or a password change ended it;
 - the mobile endpoints get a mobile session's ``X-Fingerprint`` and no cookies;
-- the staff endpoint gets a staff user's web session.
+- the staff endpoint gets a staff user's web session;
+- the MFA endpoints get sessions of users with and without an authenticator, and a sign-in's
+  second step gets a pending challenge (its cookie, or in the body for apps) and a recovery code.
 
 Bodies, query strings and headers are sent as generated, except that of every ``CYCLE`` requests
 to an operation one goes without credentials (an anonymous or cross-site client), one declares
@@ -20,10 +22,14 @@ account links' tokens come from the project (``link_tokens``): no mail is read.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
 import threading
+import time
 from collections import Counter
 
 import schemathesis
@@ -34,6 +40,15 @@ from tests.reliability.clients import XHR_HEADER, BrowserSession, call
 COOKIE_ENDPOINTS = {"/api/auth/login/", "/api/auth/refresh/", "/api/auth/logout/"}
 MOBILE_PREFIX = "/api/auth/mobile/"
 STAFF_ENDPOINT = "/api/auth/users/{user_id}/sessions/end/"
+MFA_PREFIX = "/api/auth/mfa/"
+SECOND_STEP = {f"{MFA_PREFIX}verify/", f"{MFA_PREFIX}enroll/"}
+# The signed-in MFA endpoints, each as a user for whom it can succeed.
+MFA_OWNERS = {
+    f"{MFA_PREFIX}totp/": "off",
+    f"{MFA_PREFIX}totp/confirm/": "off",
+    f"{MFA_PREFIX}recovery-codes/": "on",
+    f"{MFA_PREFIX}totp/disable/": "disable",
+}
 # Requests that end the fuzzing user's other sessions: the cookie and mobile sessions sign in again.
 ENDS_OTHER_SESSIONS = {"/api/auth/password/", "/api/auth/sessions/end-others/"}
 CYCLE = 6
@@ -42,12 +57,29 @@ REAL_BODIES = 3
 
 SETTINGS = json.loads(open(os.environ["RELIABILITY_FUZZ_CLIENT"]).read())  # noqa: SIM115
 RECORD = os.environ["RELIABILITY_FUZZ_RECORD"]
-STAFF_CREDENTIALS = {"username": SETTINGS["staff_username"], "password": SETTINGS["password"]}  # never changed
+ORIGINAL_PASSWORD = SETTINGS["password"]  # of every user but the fuzzing one, whose password changes
+STAFF_CREDENTIALS = {"username": SETTINGS["staff_username"], "password": ORIGINAL_PASSWORD}
+MFA = SETTINGS["mfa"]
 _lock = threading.Lock()
 _calls: Counter[str] = Counter()
 _web: dict[str, BrowserSession] = {}  # "bearer", "cookies" and "staff"
 _mobile: dict[str, str] = {}  # refresh token and fingerprint of the mobile session
 _pending_password: dict[int, str] = {}  # new password sent by a request, until it is answered
+_totp_secret: dict[str, str] = {}  # the key a set-up answer showed, for the confirmation's code
+
+
+def _totp_code(secret: str) -> str:
+    """The current code of an authenticator app (RFC 6238: HMAC-SHA1, 30 s, 6 digits)."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, int(time.time() // 30).to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset : offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def _take(name: str) -> str | None:
+    """One of the single-use values the project made for this run (a challenge, a recovery code)."""
+    values = MFA[name]
+    return values.pop(0) if values else None
 
 
 def _credentials() -> dict[str, str]:
@@ -98,7 +130,29 @@ def _real_body(case) -> dict | None:
     if path == STAFF_ENDPOINT:
         case.path_parameters = {"user_id": SETTINGS["mailed_user_id"]}
         return {}
+    if path.startswith(MFA_PREFIX) or path.startswith(f"{MOBILE_PREFIX}mfa/"):
+        return _mfa_body(case, path)
     return _account_body(path)
+
+
+def _mfa_body(case, path: str) -> dict | None:
+    """Second steps with a pending challenge and a recovery code; the signed-in endpoints with the
+    password, and the set-up's confirmation with the code of the key it showed."""
+    if path in (f"{MFA_PREFIX}verify/", f"{MFA_PREFIX}enroll/"):
+        token = _take("sign_in" if path.endswith("verify/") else "enroll")
+        if token is not None:
+            case.headers = {**(case.headers or {}), "Cookie": f"{MFA['challenge_cookie']}={token}"}
+        return {"code": _take("recovery_codes")} if path.endswith("verify/") else {}
+    if path == f"{MOBILE_PREFIX}mfa/verify/":
+        return {"challenge": _take("mobile_sign_in"), "code": _take("recovery_codes")}
+    if path == f"{MOBILE_PREFIX}mfa/enroll/":
+        return {"challenge": _take("mobile_enroll")}
+    if path == f"{MFA_PREFIX}totp/confirm/":
+        secret = _totp_secret.get("off")
+        return {"code": _totp_code(secret)} if secret else None
+    if path in MFA_OWNERS:
+        return {"current_password": ORIGINAL_PASSWORD}
+    return None
 
 
 def _account_body(path: str) -> dict | None:
@@ -141,6 +195,7 @@ def before_call(context, case, kwargs):
         headers = dict(case.headers or {})
         if variation == REAL_BODY and count <= CYCLE * REAL_BODIES and (body := _real_body(case)) is not None:
             case.body = body
+            headers.update(case.headers or {})  # a challenge cookie the real body goes with
         if variation == PLAIN_TEXT and not isinstance(case.body, NotSet):
             headers["Content-Type"] = "text/plain"
         if variation != ANONYMOUS:
@@ -151,9 +206,14 @@ def before_call(context, case, kwargs):
 def _credential_headers(path: str) -> dict[str, str]:
     if path.startswith(MOBILE_PREFIX):
         return {"X-Fingerprint": _mobile_session()["fingerprint"]}
-    if path in COOKIE_ENDPOINTS:
+    if path in COOKIE_ENDPOINTS or path in SECOND_STEP:
         session = _web_session("cookies")
-        return {**session.cookie_header(path), "Origin": session.origin, **XHR_HEADER}
+        cookies = session.cookie_header(path) if path in COOKIE_ENDPOINTS else {}
+        return {**cookies, "Origin": session.origin, **XHR_HEADER}
+    if path in MFA_OWNERS:
+        minted = MFA["sessions"][MFA_OWNERS[path]]
+        cookie = "; ".join(f"{name}={value}" for name, value in minted["cookies"].items())
+        return {"Authorization": f"Bearer {minted['access']}", **({"Cookie": cookie} if cookie else {})}
     session = _web_session("staff" if path == STAFF_ENDPOINT else "bearer")
     return {**session.cookie_header(path), "Authorization": f"Bearer {session.access}"}
 
@@ -187,6 +247,8 @@ def after_call(context, case, response):
                 _mobile.clear()
         elif path == "/api/auth/reauthenticate/" and body:
             _web["bearer"].access = body["access"]
+        elif path == f"{MFA_PREFIX}totp/" and body:
+            _totp_secret["off"] = body["secret"]
         elif path.startswith(MOBILE_PREFIX) and body and "refresh" in body:
             _mobile["refresh"] = body["refresh"]
             if "fingerprint" in body:

@@ -7,13 +7,17 @@ many users costs one hash; each login still pays the full hash, as in production
 also carries the settings a client needs (frontend origin, cookie names, grace window), and the
 tokens of links that were never emailed (verify the address and reset the password of one more
 user, ``links``; confirm a new address of another, ``moving``), so a client can follow each link
-once, and a staff user, ``staff``, with the same password.
+once, and a staff user, ``staff``, with the same password. ``mfa`` holds what a client of the
+MFA endpoints would have: signed-in sessions of users with an authenticator (``on``, ``disable``:
+its secret known) and without one (``off``); single-use challenges of a sign-in's second step,
+for browsers (a cookie) and apps (the body), and the recovery codes that answer them.
 """
 
 import json
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import django
@@ -22,11 +26,62 @@ sys.path.insert(0, os.getcwd())
 django.setup()
 
 from accounts import links  # noqa: E402
+from authentication import token_service  # noqa: E402
+from authentication.bindings import bind_new_session, write_binding_cookies  # noqa: E402
 from authentication.conf import auth_settings  # noqa: E402
+from authentication.request_context import context_of  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from mfa import challenges, recovery, totp  # noqa: E402
+from mfa.models import Challenge  # noqa: E402
+
+CHALLENGES_EACH = 3  # of each kind: each real request spends one
+
+
+def signed_in(user) -> dict:
+    """A session as a browser holds it after signing in: the access token and the binding cookies."""
+    context = context_of(RequestFactory().post("/api/auth/login/"))
+    tokens = token_service.start_session(user, bind_new_session(context), context, ("pwd", "otp"))
+    response = HttpResponse()
+    write_binding_cookies(context, response, tokens)
+    return {"access": tokens.access, "cookies": {name: morsel.value for name, morsel in response.cookies.items()}}
+
+
+def with_authenticator(user) -> str:
+    secret = totp.begin(user).secret
+    totp.confirm(totp.device_of(user, confirmed=False))
+    return secret
+
+
+def pending_challenges(user, purpose: str) -> list[str]:
+    """Tokens of second steps that wait long enough for any test of the run."""
+    tokens = [challenges.issue(user, purpose).token for _ in range(CHALLENGES_EACH)]
+    Challenge.objects.filter(user=user).update(expires_at=timezone.now() + timedelta(hours=2))
+    return tokens
+
+
+def mfa_fixtures(user_model, encoded: str, verified) -> dict:
+    made = {
+        name: user_model.objects.create(
+            username=f"mfa_{name}", email=f"mfa_{name}@example.com", password=encoded, email_verified_at=verified
+        )
+        for name in ("on", "disable", "off", "login", "enroll")
+    }
+    for name in ("on", "disable", "login"):
+        with_authenticator(made[name])
+    return {
+        "sessions": {name: signed_in(made[name]) for name in ("on", "disable", "off")},
+        "challenge_cookie": challenges.cookie_name(),
+        "sign_in": pending_challenges(made["login"], Challenge.SIGN_IN),
+        "mobile_sign_in": pending_challenges(made["login"], Challenge.SIGN_IN),
+        "enroll": pending_challenges(made["enroll"], Challenge.ENROLL),
+        "mobile_enroll": pending_challenges(made["enroll"], Challenge.ENROLL),
+        "recovery_codes": recovery.replace(made["login"]),
+    }
 
 
 def main(count: int, out: Path) -> None:
@@ -60,6 +115,7 @@ def main(count: int, out: Path) -> None:
                 },
                 "mailed_user_id": mailed.pk,
                 "staff_username": "staff",
+                "mfa": mfa_fixtures(user_model, encoded, verified),
             }
         )
     )

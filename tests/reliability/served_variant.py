@@ -54,6 +54,7 @@ class ServedVariant:
     link_tokens: dict[str, str]  # verify_email, password_reset, email_change: each usable once
     mailed_user_id: int  # the user of the first two links
     staff_username: str  # with the same password
+    mfa: dict  # sessions, challenges and recovery codes for the MFA endpoints (project_users.py)
 
     @property
     def port(self) -> int:
@@ -130,4 +131,5 @@ def serve(
         link_tokens=details["link_tokens"],
         mailed_user_id=details["mailed_user_id"],
         staff_username=details["staff_username"],
+        mfa=details["mfa"],
     )

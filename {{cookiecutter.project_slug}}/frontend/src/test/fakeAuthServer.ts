@@ -42,6 +42,9 @@ export class FakeAuthServer {
   loginRetryAfter: number | null = null;
   /** The browser's cookie jar for the API origin (shared by all tabs). */
   cookie: string | null = null;
+  /** When set, the account has an authenticator: login answers 202 and this code finishes it. */
+  totpCode: string | null = null;
+  #challenge = false;
   #clockOffset = 0;
   #serial = 0;
   readonly #access = new Map<string, AccessRecord>();
@@ -81,6 +84,8 @@ export class FakeAuthServer {
     switch (url.pathname) {
       case "/api/auth/login/":
         return this.#login(headers, body);
+      case "/api/auth/mfa/verify/":
+        return this.#verifyCode(headers, body);
       case "/api/auth/refresh/":
         await new Promise((resolve) => setTimeout(resolve, this.refreshLatencyMs));
         return this.#refreshToken(headers, cookie);
@@ -119,6 +124,26 @@ export class FakeAuthServer {
     if (credentials.username !== DEMO.username || credentials.password !== DEMO.password) {
       return error(401, "Invalid username or password.", "invalid_credentials");
     }
+    if (this.totpCode !== null) {
+      this.#challenge = true; // the real server sets an HttpOnly cookie; no token yet
+      return json(202, { step: "verify", methods: ["totp", "recovery_code"], detail: "Enter the code.", expires_in: 300 });
+    }
+    const { access } = this.#issue(this.#nextSession++);
+    return json(200, { access, user: USER });
+  }
+
+  #verifyCode(headers: Headers, body: string | null): Response {
+    if (headers.get("X-Requested-With") !== "XMLHttpRequest") {
+      return error(403, "CSRF check failed.", "csrf_failed");
+    }
+    if (!this.#challenge) {
+      return error(401, "Sign in again.", "mfa_challenge_invalid");
+    }
+    const { code } = JSON.parse(body ?? "{}") as { code?: unknown };
+    if (code !== this.totpCode) {
+      return error(400, "That code is not valid.", "mfa_code_invalid");
+    }
+    this.#challenge = false;
     const { access } = this.#issue(this.#nextSession++);
     return json(200, { access, user: USER });
   }

@@ -11,6 +11,7 @@ import {
   type AuthClient,
   type RestoreResult,
   type SessionState,
+  type SignInResult,
   type User,
   LOADING,
   getAuthClient,
@@ -21,7 +22,9 @@ export interface AuthContextValue extends SessionState {
   /** Set when the session could not be restored because the API is unreachable. */
   offline: boolean;
   client: AuthClient;
-  login(username: string, password: string): Promise<User>;
+  /** Signed in, or a second step to finish with `finishSignIn`. */
+  login(username: string, password: string): Promise<SignInResult>;
+  finishSignIn(code: string): Promise<{ user: User; recoveryCodes: string[] | null }>;
   logout(): Promise<void>;
   retryRestore(): Promise<void>;
 }
@@ -64,6 +67,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
             offline: restored === "offline" && state.status === "anonymous",
             client,
             login: (username, password) => client.login(username, password),
+            finishSignIn: (code) => client.finishSignIn(code),
             logout: () => client.logout(),
             retryRestore: restore,
           },

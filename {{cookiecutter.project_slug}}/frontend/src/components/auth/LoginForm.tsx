@@ -4,8 +4,9 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 
-import { ApiError, isSessionEndReason, loginErrorMessage } from "@/lib/auth";
+import { ApiError, type SecondStep, isSessionEndReason, loginErrorMessage } from "@/lib/auth";
 
+import { SecondStepForm } from "../mfa/SecondStepForm";
 import { useAuth } from "./AuthProvider";
 import { safeNextPath } from "./loginPath";
 import { SessionNotice } from "./SessionNotice";
@@ -22,13 +23,16 @@ export function LoginForm() {
   const [error, setError] = useState<string | null>(null);
   const [unverified, setUnverified] = useState(false);
   const [submitting, setSubmitting] = useState(false);
+  const [secondStep, setSecondStep] = useState<SecondStep | null>(null);
+  // Setting up an authenticator ends with recovery codes: stay until they have been seen.
+  const [holding, setHolding] = useState(false);
 
   const signedIn = auth?.status === "authenticated";
   useEffect(() => {
-    if (signedIn) {
+    if (signedIn && !holding) {
       router.replace(next); // signed in here, restored from the cookie, or in another tab
     }
-  }, [signedIn, next, router]);
+  }, [signedIn, holding, next, router]);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -38,7 +42,13 @@ export function LoginForm() {
     setSubmitting(true);
     setError(null);
     try {
-      await auth.login(username, password);
+      const result = await auth.login(username, password);
+      if (result.kind === "second_step") {
+        setHolding(result.step === "enroll");
+        setSecondStep(result);
+        setPassword("");
+        setSubmitting(false);
+      }
     } catch (failure) {
       setError(loginErrorMessage(failure));
       setUnverified(failure instanceof ApiError && failure.code === "email_unverified");
@@ -46,6 +56,21 @@ export function LoginForm() {
       setSubmitting(false);
     }
   };
+
+  if (secondStep !== null) {
+    return (
+      <section className="card">
+        <h1>Sign in</h1>
+        <p>{secondStep.detail}</p>
+        <SecondStepForm step={secondStep} onSignedIn={() => setHolding(false)} />
+        <p className="muted">
+          <button type="button" className="link" onClick={() => setSecondStep(null)}>
+            Start over
+          </button>
+        </p>
+      </section>
+    );
+  }
 
   return (
     <section className="card">

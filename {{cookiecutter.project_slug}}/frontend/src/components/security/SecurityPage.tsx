@@ -18,6 +18,7 @@ import { useAuth } from "../auth/AuthProvider";
 import { Field } from "../account/Field";
 import { FormError } from "../account/FormMessage";
 import { useAccountForm } from "../account/useAccountForm";
+import { MfaSection } from "../mfa/MfaSection";
 
 type Loaded = { sessions: DeviceSession[]; activity: ActivityEntry[] };
 
@@ -139,6 +140,13 @@ export function SecurityPage() {
           }}
         />
       )}
+      <h2>Two-step sign-in</h2>
+      <MfaSection
+        onChanged={(message) => {
+          setStatus(message);
+          void load();
+        }}
+      />
       <h2>Recent activity</h2>
       {loaded !== null && loaded.activity.length === 0 && <p className="muted">Nothing yet.</p>}
       {loaded !== null && loaded.activity.length > 0 && (

@@ -9,6 +9,15 @@ import type { User } from "../auth/session";
 export { accountErrorMessage, fieldErrorsOf, type FieldErrors } from "./messages";
 export { takeLinkToken, tokenFromFragment } from "./linkToken";
 export {
+  MFA_PATHS,
+  type MfaStatus,
+  confirmTotp,
+  mfaStatus,
+  newRecoveryCodes,
+  startTotpSetup,
+  turnOffTotp,
+} from "./mfa";
+export {
   type ActivityEntry,
   type DeviceSession,
   SECURITY_PATHS,

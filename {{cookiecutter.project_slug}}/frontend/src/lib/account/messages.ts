@@ -12,6 +12,11 @@ const MESSAGES: Record<string, string> = {
   invalid_request: "Check the highlighted fields.",
   reauthentication_required: "Enter your current password to confirm it is you.",
   password_incorrect: "That is not your current password.",
+  mfa_code_invalid: "That code is not valid, or was already used. Enter the code your app shows now.",
+  mfa_challenge_invalid: "This sign-in took too long or had too many wrong codes. Sign in again.",
+  mfa_already_enabled: "An authenticator app is already set up.",
+  mfa_not_enabled: "No authenticator app is set up.",
+  mfa_required_by_policy: "Your account must keep a second factor: it cannot be turned off.",
 };
 
 export function accountErrorMessage(error: unknown): string {

@@ -186,15 +186,38 @@ describe("login", () => {
     const { server, openTab } = browser();
     const tab = openTab();
 
-    const user = await tab.login(DEMO.username, DEMO.password);
+    const result = await tab.login(DEMO.username, DEMO.password);
 
-    expect(user.username).toBe(DEMO.username);
+    expect(result.kind).toBe("signed_in");
+    const user = result.kind === "signed_in" ? result.user : null;
+    expect(user?.username).toBe(DEMO.username);
     expect(tab.session.getSnapshot()).toMatchObject({ status: "authenticated", user });
     expect(tab.session.getSnapshot().expiresAt).toBeGreaterThan(Date.now());
     const login = server.requests[0]!;
     expect(login.headers.has("Authorization")).toBe(false);
     expect(login.headers.get("Content-Type")).toBe("application/json");
     expect(JSON.parse(login.body!)).toEqual({ username: DEMO.username, password: DEMO.password });
+  });
+
+  it("with a second factor, signs in only once the code is accepted", async () => {
+    const { server, openTab } = browser();
+    server.totpCode = "123456";
+    const tab = openTab();
+
+    const result = await tab.login(DEMO.username, DEMO.password);
+
+    expect(result).toMatchObject({ kind: "second_step", step: "verify", methods: ["totp", "recovery_code"] });
+    expect(tab.session.getSnapshot().status).not.toBe("authenticated");
+    expect(server.cookie).toBeNull(); // no refresh cookie before the second step
+    await expect(tab.finishSignIn("000000")).rejects.toMatchObject({ code: "mfa_code_invalid" });
+    expect(tab.session.accessToken).toBeNull();
+    const { user, recoveryCodes } = await tab.finishSignIn("123456");
+    expect(user.username).toBe(DEMO.username);
+    expect(recoveryCodes).toBeNull();
+    expect(tab.session.getSnapshot()).toMatchObject({ status: "authenticated", user });
+    const verify = server.requests.find((request) => request.path === "/api/auth/mfa/verify/")!;
+    expect(verify.headers.has("Authorization")).toBe(false);
+    expect(verify.credentials).toBe("include"); // the challenge cookie goes along
   });
 
   it("rejects bad credentials with the backend's code", async () => {

@@ -28,6 +28,8 @@ export const AUTH_PATHS = {
   login: "/api/auth/login/",
   refresh: "/api/auth/refresh/",
   logout: "/api/auth/logout/",
+  mfaVerify: "/api/auth/mfa/verify/",
+  mfaEnroll: "/api/auth/mfa/enroll/",
 } as const;
 
 export interface AuthClientOptions {
@@ -49,6 +51,30 @@ export interface AuthClientOptions {
 interface TokenResponse {
   access: string;
   user: User;
+  /** New recovery codes, after a sign-in that set up the authenticator. */
+  recovery_codes?: string[];
+}
+
+/**
+ * The step a sign-in waits for after the password: a code from the
+ * authenticator app (`verify`), or setting one up first (`enroll`, when the
+ * account must use one). The challenge itself is an HttpOnly cookie.
+ */
+export interface SecondStep {
+  step: "verify" | "enroll";
+  methods: ("totp" | "recovery_code")[];
+  detail: string;
+  expires_in: number;
+}
+
+export type SignInResult = { kind: "signed_in"; user: User } | ({ kind: "second_step" } & SecondStep);
+
+/** What an authenticator app needs, shown once. */
+export interface TotpSetup {
+  secret: string;
+  otpauth_uri: string;
+  /** The URI as a QR code, an SVG `data:` URI drawn by the server. */
+  qr_code_svg: string;
 }
 
 /** What one refresh attempt came to; network failures are thrown instead. */
@@ -136,8 +162,9 @@ export class AuthClient {
     return (await response.json()) as T;
   }
 
-  async login(username: string, password: string): Promise<User> {
-    const body = await this.#lock.run(async () => {
+  /** Sign in with the password: signed in, or a second step to finish (`finishSignIn`). */
+  async login(username: string, password: string): Promise<SignInResult> {
+    const outcome = await this.#lock.run(async (): Promise<{ pending: SecondStep } | { tokens: TokenResponse }> => {
       const response = await this.#send(
         AUTH_PATHS.login,
         { method: "POST", body: JSON.stringify({ username, password }) },
@@ -146,10 +173,37 @@ export class AuthClient {
       if (!response.ok) {
         throw await apiErrorFrom(response);
       }
+      return response.status === 202
+        ? { pending: (await response.json()) as SecondStep }
+        : { tokens: (await response.json()) as TokenResponse };
+    });
+    if ("pending" in outcome) {
+      return { kind: "second_step", ...outcome.pending };
+    }
+    this.#adoptToken(outcome.tokens.access, outcome.tokens.user);
+    return { kind: "signed_in", user: outcome.tokens.user };
+  }
+
+  /**
+   * The second step of a sign-in: a code from the authenticator app or a
+   * recovery code. Signs in; after an enrollment step also returns the new
+   * recovery codes, which the user must see once.
+   */
+  async finishSignIn(code: string): Promise<{ user: User; recoveryCodes: string[] | null }> {
+    const body = await this.#lock.run(async () => {
+      const response = await this.#send(AUTH_PATHS.mfaVerify, { method: "POST", body: JSON.stringify({ code }) }, null);
+      if (!response.ok) {
+        throw await apiErrorFrom(response);
+      }
       return (await response.json()) as TokenResponse;
     });
     this.#adoptToken(body.access, body.user);
-    return body.user;
+    return { user: body.user, recoveryCodes: body.recovery_codes ?? null };
+  }
+
+  /** During an `enroll` step: a new authenticator's secret and QR code. */
+  startEnrollment(): Promise<TotpSetup> {
+    return this.postPublic<TotpSetup>(AUTH_PATHS.mfaEnroll, {});
   }
 
   /**
