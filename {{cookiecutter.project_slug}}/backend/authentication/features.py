@@ -7,7 +7,10 @@ takes. The core never imports one; it asks here for what the installed apps decl
   were issued to (see ``authentication.bindings``);
 - ``access_token_store``: dotted path of a store that remembers validated access tokens, asked
   before a token is verified and told after (see ``authentication.access``);
-- ``auth_urls``: ``(prefix, urlconf)`` mounted under ``/api/auth/``.
+- ``auth_urls``: ``(prefix, urlconf)`` mounted under ``/api/auth/``;
+- ``sign_in_step``: dotted path of a class whose ``begin(request, user)`` may hold a sign-in after
+  the password and answer 202 instead of tokens (``respond(pending, in_body)``): the mfa app's
+  second factor.
 
 Other apps of the core read declarations of their own: ``audited_events`` (security events the
 audit trail keeps, audit.receivers) and ``task_runner`` (where deferred work runs, config.deferred).
@@ -35,6 +38,11 @@ def access_token_store():
     if len(stores) > 1:
         raise ImproperlyConfigured(f"Only one app may declare an access_token_store, not {len(stores)}.")
     return import_string(stores[0])() if stores else None
+
+
+@functools.cache
+def sign_in_steps() -> tuple:
+    return tuple(import_string(path)() for path in _declared("sign_in_step"))
 
 
 def auth_urls() -> list[tuple[str, str]]:

@@ -20,6 +20,18 @@ class TokenCheckSerializer(serializers.Serializer):
     token = StringField(max_length=8192, trim_whitespace=False)
 
 
+class SignInStepSerializer(serializers.Serializer):
+    """202 from a login: the password was right, and the sign-in waits for a second step."""
+
+    detail = serializers.CharField()
+    step = serializers.ChoiceField(
+        choices=["verify", "enroll"],
+        help_text="verify: send a code; enroll: set up an authenticator first (mfa/enroll/), then send its code.",
+    )
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=["totp", "recovery_code"]))
+    expires_in = serializers.IntegerField(help_text="Seconds left to finish this sign-in.")
+
+
 class AccessResponseSerializer(serializers.Serializer):
     access = serializers.CharField()
     user = UserSerializer()

@@ -16,9 +16,6 @@ from accounts.conf import account_settings
 from accounts.serializers import UserSerializer
 from config.api import ApiView
 from config.errors import error_responses
-from mfa import challenges as mfa_challenges
-from mfa import flow as mfa_flow
-from mfa.serializers import ChallengeSerializer
 
 from . import token_service
 from .access import load_live_session, validate_access_token
@@ -26,12 +23,14 @@ from .bindings import bind_new_session, clear_binding_cookies, write_binding_coo
 from .cookies import clear_refresh_cookie, read_refresh_cookie, set_refresh_cookie
 from .csrf import TrustedOriginRequired
 from .exceptions import EmailUnverified, InvalidCredentials, RefreshRejected
+from .features import sign_in_steps
 from .request_context import context_of
 from .security_log import security_event
 from .serializers import (
     AccessResponseSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
+    SignInStepSerializer,
     TokenCheckResponseSerializer,
     TokenCheckSerializer,
     VerifyResponseSerializer,
@@ -87,7 +86,7 @@ class LoginView(ApiView):
 
     @extend_schema(
         request=LoginSerializer,
-        responses={200: AccessResponseSerializer, 202: ChallengeSerializer, **ERRORS},
+        responses={200: AccessResponseSerializer, 202: SignInStepSerializer, **ERRORS},
         description="202: the account uses a second factor. No token yet: the next step is "
         "`POST /api/auth/mfa/verify/` with a code (the challenge travels in an HttpOnly cookie).",
     )
@@ -95,12 +94,9 @@ class LoginView(ApiView):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = authenticate_credentials(request, serializer.validated_data)
-        pending = mfa_flow.begin(request, user)
-        if pending is not None:
-            response = Response(mfa_flow.challenge_body(pending), status=status.HTTP_202_ACCEPTED)
-            add_never_cache_headers(response)
-            mfa_challenges.set_cookie(response, pending)
-            return response
+        for step in sign_in_steps():  # a second factor (mfa) may hold the sign-in here
+            if (pending := step.begin(request, user)) is not None:
+                return step.respond(pending, in_body=False)
         tokens = sign_in(request, user)
         response = access_response(tokens)
         set_refresh_cookie(response, tokens)

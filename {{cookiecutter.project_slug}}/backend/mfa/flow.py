@@ -1,15 +1,19 @@
 """Sign-in with a second factor, for browsers and native apps alike.
 
 After the password, ``begin`` issues a challenge when the user has an authenticator (step
-``verify``) or must set one up (step ``enroll``, by ``MFA["REQUIRED"]``); the caller then answers
-202 with it instead of tokens. ``redeem`` takes the challenge and a code and returns who signed in
-and how (``amr``, RFC 8176); only then does the caller start the session.
+``verify``) or must set one up (step ``enroll``, by ``MFA["REQUIRED"]``); the login then answers
+202 with it instead of tokens (``respond``). The login finds these through ``SecondFactor``, which
+the app declares (authentication.features), so authentication never imports this app. ``redeem``
+takes the challenge and a code and returns who signed in and how (``amr``, RFC 8176); only then
+does the caller start the session.
 """
 
 from dataclasses import dataclass
 
+from django.utils.cache import add_never_cache_headers
 from rest_framework import status
 from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 
 from authentication.security_log import security_event
 
@@ -53,14 +57,30 @@ def begin(request, user) -> challenges.IssuedChallenge | None:
     return issued
 
 
-def challenge_body(issued: challenges.IssuedChallenge) -> dict:
+def respond(issued: challenges.IssuedChallenge, *, in_body: bool) -> Response:
+    """202: the second step to take. Browsers get the challenge in an HttpOnly cookie; apps, which
+    keep no cookies (``in_body``), in the body."""
     purpose = issued.challenge.purpose
-    return {
+    body = {
         "detail": DETAILS[purpose],
         "step": STEPS[purpose],
         "methods": ["totp", "recovery_code"] if purpose == Challenge.SIGN_IN else ["totp"],
         "expires_in": int(mfa_settings.CHALLENGE_LIFETIME.total_seconds()),
     }
+    if in_body:
+        body["challenge"] = issued.token
+    response = Response(body, status=status.HTTP_202_ACCEPTED)
+    add_never_cache_headers(response)
+    if not in_body:
+        challenges.set_cookie(response, issued)
+    return response
+
+
+class SecondFactor:
+    """What this app declares to authentication (``sign_in_step``): the login's second step."""
+
+    begin = staticmethod(begin)
+    respond = staticmethod(respond)
 
 
 def begin_enrollment(request, challenge: Challenge) -> totp.Setup:

@@ -4,16 +4,6 @@ from authentication.serializers import AccessResponseSerializer
 from config.api import StringField
 
 
-class ChallengeSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    step = serializers.ChoiceField(
-        choices=["verify", "enroll"],
-        help_text="verify: send a code; enroll: set up an authenticator first (POST enroll/), then send its code.",
-    )
-    methods = serializers.ListField(child=serializers.ChoiceField(choices=["totp", "recovery_code"]))
-    expires_in = serializers.IntegerField(help_text="Seconds left to finish this sign-in.")
-
-
 class CodeSerializer(serializers.Serializer):
     code = StringField(max_length=64, help_text="Six digits from the authenticator app, or a recovery code.")
 

@@ -15,12 +15,12 @@ from accounts.serializers import UserSerializer
 from authentication import token_service
 from authentication.bindings import client_values, response_fields
 from authentication.request_context import context_of
-from authentication.serializers import LoginSerializer
+from authentication.serializers import LoginSerializer, SignInStepSerializer
 from authentication.throttles import LoginAddressThrottle, LoginUsernameThrottle
 from authentication.views import ERRORS, authenticate_credentials, sign_in
 from config.api import ApiView, StringField
 from mfa import flow
-from mfa.serializers import ChallengeSerializer, CodeSerializer, SetupSerializer
+from mfa.serializers import CodeSerializer, SetupSerializer
 from mfa.views import ERRORS as MFA_ERRORS
 from mfa.views import SecondStepView, setup_response
 
@@ -29,7 +29,7 @@ class MobileRefreshSerializer(serializers.Serializer):
     refresh = StringField(max_length=8192, trim_whitespace=False)
 
 
-class MobileChallengeSerializer(ChallengeSerializer):
+class MobileChallengeSerializer(SignInStepSerializer):
     challenge = serializers.CharField(help_text="Send it back with the code; it opens nothing else.")
 
 
@@ -77,11 +77,7 @@ class MobileLoginView(ApiView):
         user = authenticate_credentials(request, serializer.validated_data)
         pending = flow.begin(request, user)
         if pending is not None:
-            response = Response(
-                {**flow.challenge_body(pending), "challenge": pending.token}, status=status.HTTP_202_ACCEPTED
-            )
-            add_never_cache_headers(response)
-            return response
+            return flow.respond(pending, in_body=True)
         tokens = sign_in(request, user)
         return tokens_response(tokens, client_values(context_of(request)))
 
