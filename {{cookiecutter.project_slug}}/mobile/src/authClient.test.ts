@@ -35,6 +35,25 @@ describe("mobile login", () => {
     expect(api.requests.at(-1)!.credentials).toBe("omit");
   });
 
+  it("with a second factor, keeps nothing until the code is accepted", async () => {
+    const { api, client, storage } = setup();
+    api.totpCode = "123456";
+
+    const result = await client.login("demo", "demo-password-123");
+
+    expect(result).toMatchObject({ kind: "second_step", step: "verify", challenge: "challenge-1" });
+    expect(client.isSignedIn).toBe(false);
+    expect(storage.setItemAsync).not.toHaveBeenCalled();
+    await expect(client.finishSignIn("challenge-1", "000000")).rejects.toMatchObject({ status: 400, code: "mfa_code_invalid" });
+    expect(client.isSignedIn).toBe(false);
+    const { user, recoveryCodes } = await client.finishSignIn("challenge-1", "123456");
+    expect(user.username).toBe("demo");
+    expect(recoveryCodes).toBeNull();
+    expect(client.isSignedIn).toBe(true);
+    expect(storage.setItemAsync).toHaveBeenCalledWith(REFRESH_TOKEN_KEY, "refresh-1");
+    expect(JSON.parse(JSON.stringify(api.requests.at(-1)!.body))).toEqual({ challenge: "challenge-1", code: "123456" });
+  });
+
   it("reports bad credentials with the backend's code", async () => {
     const { client, storage } = setup();
 

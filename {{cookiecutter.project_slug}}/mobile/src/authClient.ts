@@ -40,6 +40,8 @@ export const MOBILE_PATHS = {
   login: "/api/auth/mobile/login/",
   refresh: "/api/auth/mobile/refresh/",
   logout: "/api/auth/mobile/logout/",
+  mfaVerify: "/api/auth/mobile/mfa/verify/",
+  mfaEnroll: "/api/auth/mobile/mfa/enroll/",
 } as const;
 
 export const REFRESH_TOKEN_KEY = "auth.refresh_token";
@@ -82,6 +84,29 @@ interface LoginBody {
   access: string;
   refresh: string;
   user: User;
+  /** New recovery codes, after a sign-in that set up the authenticator. */
+  recovery_codes?: string[];
+}
+
+/**
+ * A sign-in that waits for a second step after the password: a code from
+ * the authenticator app (`verify`), or setting one up first (`enroll`). The
+ * challenge goes back with the code; it is no token and opens nothing else.
+ */
+export interface MobileSecondStep {
+  step: "verify" | "enroll";
+  methods: ("totp" | "recovery_code")[];
+  detail: string;
+  expires_in: number;
+  challenge: string;
+}
+
+export type MobileSignInResult = { kind: "signed_in"; user: User } | ({ kind: "second_step" } & MobileSecondStep);
+
+export interface TotpSetup {
+  secret: string;
+  otpauth_uri: string;
+  qr_code_svg: string;
 }
 
 export class MobileAuthClient {
@@ -111,11 +136,38 @@ export class MobileAuthClient {
     return this.#accessToken !== null;
   }
 
-  async login(username: string, password: string): Promise<User> {
+  /** Sign in with the password: signed in, or a second step to finish with `finishSignIn`. */
+  async login(username: string, password: string): Promise<MobileSignInResult> {
     const response = await this.#send(MOBILE_PATHS.login, { method: "POST", body: JSON.stringify({ username, password }) }, null);
     if (!response.ok) {
       throw await apiError(response);
     }
+    if (response.status === 202) {
+      return { kind: "second_step", ...((await response.json()) as MobileSecondStep) };
+    }
+    return { kind: "signed_in", user: await this.#adopt(response) };
+  }
+
+  /** The second step: a code from the app, or a recovery code, with the step's challenge. */
+  async finishSignIn(challenge: string, code: string): Promise<{ user: User; recoveryCodes: string[] | null }> {
+    const response = await this.#send(MOBILE_PATHS.mfaVerify, { method: "POST", body: JSON.stringify({ challenge, code }) }, null);
+    if (!response.ok) {
+      throw await apiError(response);
+    }
+    const body = (await response.clone().json()) as LoginBody;
+    return { user: await this.#adopt(response), recoveryCodes: body.recovery_codes ?? null };
+  }
+
+  /** During an `enroll` step: the new authenticator's key, URI and QR code. */
+  async startEnrollment(challenge: string): Promise<TotpSetup> {
+    const response = await this.#send(MOBILE_PATHS.mfaEnroll, { method: "POST", body: JSON.stringify({ challenge }) }, null);
+    if (!response.ok) {
+      throw await apiError(response);
+    }
+    return (await response.json()) as TotpSetup;
+  }
+
+  async #adopt(response: Response): Promise<User> {
     const body = (await response.json()) as LoginBody & Record<string, unknown>;
     await this.#storage.setItemAsync(REFRESH_TOKEN_KEY, body.refresh);
     await this.#binding?.remember(body);

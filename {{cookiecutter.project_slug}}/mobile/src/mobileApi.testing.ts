@@ -33,6 +33,8 @@ export class FakeMobileApi {
   readonly requests: Recorded[] = [];
   /** Extra fields of the login answer, e.g. a value the client must send back. */
   loginExtras: Record<string, string> = {};
+  /** When set, the account has an authenticator: login answers 202 and this code finishes it. */
+  totpCode: string | null = null;
   /** Headers every call after login must carry, or it is refused. */
   requiredHeaders: Record<string, string> = {};
   offline = false;
@@ -73,8 +75,23 @@ export class FakeMobileApi {
           return error(401, "Invalid username or password.", "invalid_credentials");
         }
         this.#revoked = false;
+        if (this.totpCode !== null) {
+          return json(
+            { step: "verify", methods: ["totp", "recovery_code"], detail: "Enter the code.", expires_in: 300, challenge: "challenge-1" },
+            202,
+          );
+        }
         const tokens = this.#issue();
         return json({ ...tokens, user: USER, ...this.loginExtras });
+      }
+      case "/api/auth/mobile/mfa/verify/": {
+        if (body?.challenge !== "challenge-1") {
+          return error(401, "Sign in again.", "mfa_challenge_invalid");
+        }
+        if (body.code !== this.totpCode) {
+          return error(400, "That code is not valid.", "mfa_code_invalid");
+        }
+        return json({ ...this.#issue(), user: USER, ...this.loginExtras });
       }
       case "/api/auth/mobile/refresh/": {
         const state = this.#refresh.get(String(body?.refresh));
@@ -110,8 +127,8 @@ export class FakeMobileApi {
   }
 }
 
-function json(body: unknown): Response {
-  return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
 function error(status: number, detail: string, code: string): Response {
