@@ -84,7 +84,8 @@ class SecondFactor:
 
 
 def begin_enrollment(request, challenge: Challenge) -> totp.Setup:
-    if challenge.purpose != Challenge.ENROLL:
+    if challenge.purpose != Challenge.ENROLL or totp.is_enabled(challenge.user):
+        # An authenticator set up meanwhile is never replaced from a sign-in: that needs the old one.
         raise challenges.ChallengeInvalid("This sign-in needs a code, not a new authenticator.")
     return totp.begin(challenge.user)
 

@@ -169,6 +169,15 @@ def test_an_enroll_step_is_not_offered_to_a_user_who_already_has_an_authenticato
     assert TotpDevice.objects.get(user=user).confirmed  # not replaced
 
 
+def test_an_enroll_step_cannot_replace_an_authenticator_set_up_meanwhile(user, settings):
+    settings.MFA = {**settings.MFA, "REQUIRED": "all"}
+    client = APIClient(**BROWSER_HEADERS)
+    assert client.post(LOGIN_URL, {"username": "alice", "password": PASSWORD}, format="json").json()["step"] == "enroll"
+    enable_totp(user)  # elsewhere, before this sign-in went on
+    assert_error(client.post(MFA_ENROLL_URL, format="json"), 401, "mfa_challenge_invalid")
+    assert TotpDevice.objects.get(user=user).confirmed
+
+
 def test_required_for_staff_leaves_other_users_alone(user, other_user, settings):
     settings.MFA = {**settings.MFA, "REQUIRED": "staff"}
     other_user.is_staff = True
