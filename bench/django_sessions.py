@@ -2,7 +2,7 @@
 
 Run from the generated ``backend/`` folder with the deployment's environment:
 
-    python django_sessions.py user OUT.json          # a user, one access token and the login credentials
+    python django_sessions.py user OUT.json          # the users, one access token and the login credentials
     python django_sessions.py refresh COUNT OUT.txt  # COUNT fresh sessions, one refresh Cookie header a line
 
 Sessions are started the way a login starts them, through ``token_service.start_session`` with
@@ -30,20 +30,30 @@ from django.db import transaction  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from mfa import totp  # noqa: E402
 
 USERNAME = "bench"
+MFA_USERNAME = "bench_mfa"  # with an authenticator app: its login answers 202 and a challenge
 PASSWORD = "bench-password-7f3a9c2e41"  # a throwaway account in a throwaway database
 # Sessions are created in batches, one transaction each, so creating thousands stays quick.
 BATCH = 500
 
 
-def bench_user():
+def bench_user(username: str = USERNAME):
     user, created = get_user_model().objects.get_or_create(
-        username=USERNAME, defaults={"email": "bench@example.com", "email_verified_at": timezone.now()}
+        username=username, defaults={"email": f"{username}@example.com", "email_verified_at": timezone.now()}
     )
     if created:
         user.set_password(PASSWORD)  # the configured hasher (PBKDF2), as in production
         user.save()
+    return user
+
+
+def bench_mfa_user():
+    user = bench_user(MFA_USERNAME)
+    if not totp.is_enabled(user):
+        totp.begin(user)
+        totp.confirm(totp.device_of(user, confirmed=False))
     return user
 
 
@@ -63,8 +73,10 @@ def cookie_header(cookies: dict[str, str]) -> str:
 
 def write_user(out: Path) -> None:
     tokens, cookies = new_session(bench_user())
+    bench_mfa_user()
     data = {
         "username": USERNAME,
+        "mfa_username": MFA_USERNAME,
         "password": PASSWORD,
         "access": tokens.access,
         "binding_cookies": cookie_header(cookies),

@@ -54,6 +54,7 @@ RATIOS = [
     Ratio("refresh / authenticated (cache on)", "refresh / auth, cache on", "refresh", "me_cache", 0.40),
     Ratio("refresh / authenticated (cache off)", "refresh / auth, cache off", "refresh", "me_nocache", None),
     Ratio("token cache on / off (authenticated GET)", "cache on / off, auth GET", "me_cache", "me_nocache", None),
+    Ratio("login with TOTP on / login (the password step)", "login MFA / login", "login_mfa", "login", None),
 ]
 
 

@@ -312,7 +312,7 @@ def print_report(summary: dict, results: dict, labels: dict, checks: list) -> No
     )
     print(
         f"throttles still run, every rate raised to {deployment.UNTHROTTLED_RATE} through "
-        "THROTTLE_RATE_ANON/USER/LOGIN/LOGIN_USERNAME: this measures authentication, not throttling"
+        "every THROTTLE_RATE_*: this measures authentication, not throttling"
     )
     print("login is bounded by PBKDF2 hashing (Django's default iterations, not weakened)")
     print(f"load average (1/5/15 min) at the end: {summary['machine']['load_average_1m_5m_15m']}\n")

@@ -50,8 +50,8 @@ def refresh_spec(credentials: dict) -> RequestSpec:
     return RequestSpec("POST", "/api/auth/refresh/", _browser_post_headers(credentials))
 
 
-def login_spec(credentials: dict) -> RequestSpec:
-    body = json.dumps({"username": credentials["username"], "password": credentials["password"]})
+def login_spec(credentials: dict, username: str | None = None) -> RequestSpec:
+    body = json.dumps({"username": username or credentials["username"], "password": credentials["password"]})
     headers = {**_browser_post_headers(credentials), "Content-Type": "application/json"}
     return RequestSpec("POST", "/api/auth/login/", headers, body)
 
@@ -69,6 +69,13 @@ def scenarios_for(cached: Deployment, uncached: Deployment) -> list[Scenario]:
             "POST /api/auth/login/ (PBKDF2)",
             cached,
             login_spec(cached.credentials),
+            bounded_by_hashing=True,
+        ),
+        Scenario(
+            "login_mfa",
+            "POST /api/auth/login/ with TOTP on (PBKDF2, then 202 and a challenge)",
+            cached,
+            login_spec(cached.credentials, cached.credentials["mfa_username"]),
             bounded_by_hashing=True,
         ),
     ]
