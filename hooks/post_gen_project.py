@@ -1,8 +1,9 @@
 """Shape the generated project for the chosen options.
 
 Which paths belong to which option is declared once, in cookiecutter.json: each feature flag
-of ``_features`` owns the app ``backend/<app>`` and the ``paths`` listed with it, and
-``_choice_paths`` names what a choice (an API-only project) does not need. Adding a feature
+of ``_features`` owns the app ``backend/<app>``, the ``paths`` listed with it and the web
+client's ``npm`` packages it alone uses, and ``_choice_paths`` names what a choice (an API-only
+project) does not need. Adding a feature
 means adding its app and one entry there. Nothing in this hook touches the network.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 LOCAL_ENV_EXAMPLE = Path("backend/.env.local.example")
 LOCAL_ENV = Path("backend/.env")
+FRONTEND_MANIFESTS = (Path("frontend/package.json"), Path("frontend/package-lock.json"))
 
 
 def paths_to_remove(answers: dict) -> list[Path]:
@@ -32,6 +34,32 @@ def remove(path: Path) -> None:
         shutil.rmtree(path)
     elif path.exists():
         path.unlink()
+
+
+def unused_packages(answers: dict) -> list[str]:
+    return [
+        package
+        for flag, feature in answers["_features"].items()
+        if answers[flag] != "y"
+        for package in feature.get("npm", [])
+    ]
+
+
+def drop_packages(packages: list[str]) -> None:
+    """Take the packages of features left out from the web client's manifest and lockfile, as
+    ``npm uninstall`` would (they depend on nothing, so no other lockfile entry changes)."""
+    manifest, lockfile = FRONTEND_MANIFESTS
+    if not packages or not manifest.exists():
+        return
+    for path in (manifest, lockfile):
+        data = json.loads(path.read_text())
+        for section in ("dependencies", "devDependencies"):
+            for holder in (data, data.get("packages", {}).get("", {})):
+                for package in packages:
+                    holder.get(section, {}).pop(package, None)
+        for package in packages:
+            data.get("packages", {}).pop(f"node_modules/{package}", None)
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def write_local_env() -> None:
@@ -62,6 +90,7 @@ def next_steps(answers: dict) -> str:
 def main(answers: dict) -> int:
     for path in paths_to_remove(answers):
         remove(path)
+    drop_packages(unused_packages(answers))
     write_local_env()
     print(next_steps(answers))
     return 0

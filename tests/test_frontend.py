@@ -16,9 +16,10 @@ from tests.support.baking import bake
 from tests.support.frontend_support import CHROMIUM, exclusive, frontend_env, install_node_modules, run
 from tests.support.variants import ALL_FLAGS_ON, Variant
 
-# No feature flag changes frontend/, so one web frontend covers them all. The mobile auth module
+# Only use_passkeys changes frontend/ (a folder under src/features/ and what index.ts lists), so
+# two web frontends cover every flag: with every feature and with none. The mobile auth module
 # (mobile/) comes with use_mobile_endpoints, and its fingerprint binding with use_fingerprinting.
-FRONTEND_VARIANTS = [Variant("all-features", ALL_FLAGS_ON)]
+FRONTEND_VARIANTS = [Variant("all-features", ALL_FLAGS_ON), Variant("no-features")]
 MOBILE_VARIANTS = [
     Variant("mobile", {"use_mobile_endpoints": "y", "frontend": "none"}),
     Variant("all-features", ALL_FLAGS_ON),

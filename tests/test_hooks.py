@@ -1,6 +1,7 @@
 """Generation that guides: a valid slug for every name, prompts that show their choices, one clear
 line for a bad answer (and nothing written), and the next steps after a good one."""
 
+import json
 import subprocess
 import sys
 
@@ -145,3 +146,20 @@ def test_regenerating_over_a_project_keeps_its_local_secrets(tmp_path):
     before = env_file.read_text()
     bake(tmp_path)
     assert env_file.read_text() == before
+
+
+@pytest.mark.parametrize("flag", [flag for flag, feature in DEFAULTS["_features"].items() if feature.get("npm")])
+def test_a_features_npm_packages_come_only_with_it(tmp_path, flag):
+    """Left out, they leave the manifest and the lockfile as `npm uninstall` would: npm ci still
+    agrees with both (the full tier installs each frontend with it)."""
+    packages = DEFAULTS["_features"][flag]["npm"]
+    for value in ("y", "n"):
+        frontend = bake(tmp_path / value, **{flag: value}) / "frontend"
+        manifest = json.loads((frontend / "package.json").read_text())
+        lock = json.loads((frontend / "package-lock.json").read_text())
+        lock_root = lock["packages"][""]
+        for package in packages:
+            listed = package in manifest["dependencies"] | manifest.get("devDependencies", {})
+            locked = f"node_modules/{package}" in lock["packages"]
+            required = package in lock_root.get("dependencies", {}) | lock_root.get("devDependencies", {})
+            assert listed == locked == required == (value == "y"), (flag, value, package)

@@ -221,6 +221,7 @@ def test_schema_fuzzing_finds_no_server_error_or_schema_violation(rig, tmp_path,
                 "mailed_user_id": rig.variant.mailed_user_id,
                 "staff_username": rig.variant.staff_username,
                 "mfa": rig.variant.mfa,
+                "passkeys": rig.variant.passkeys,
             }
         )
     )

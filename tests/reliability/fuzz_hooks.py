@@ -11,7 +11,9 @@ by ``RELIABILITY_FUZZ_CLIENT``; every answer is appended to the JSON-lines file 
 - the mobile endpoints get a mobile session's ``X-Fingerprint`` and no cookies;
 - the staff endpoint gets a staff user's web session;
 - the MFA endpoints get sessions of users with and without an authenticator, and a sign-in's
-  second step gets a pending challenge (its cookie, or in the body for apps) and a recovery code.
+  second step gets a pending challenge (its cookie, or in the body for apps) and a recovery code;
+- the passkey endpoints get the session of a user with passkeys, the ids of their passkeys, and
+  answers a software authenticator made for live challenges (registrations and sign-ins).
 
 Bodies, query strings and headers are sent as generated, except that of every ``CYCLE`` requests
 to an operation one goes without credentials (an anonymous or cross-site client), one declares
@@ -49,6 +51,8 @@ MFA_OWNERS = {
     f"{MFA_PREFIX}recovery-codes/": "on",
     f"{MFA_PREFIX}totp/disable/": "disable",
 }
+PASSKEY_PREFIX = "/api/auth/passkeys/"
+PASSKEY_SIGN_IN = {f"{PASSKEY_PREFIX}sign-in/options/", f"{PASSKEY_PREFIX}sign-in/"}
 # Requests that end the fuzzing user's other sessions: the cookie and mobile sessions sign in again.
 ENDS_OTHER_SESSIONS = {"/api/auth/password/", "/api/auth/sessions/end-others/"}
 CYCLE = 6
@@ -60,6 +64,7 @@ RECORD = os.environ["RELIABILITY_FUZZ_RECORD"]
 ORIGINAL_PASSWORD = SETTINGS["password"]  # of every user but the fuzzing one, whose password changes
 STAFF_CREDENTIALS = {"username": SETTINGS["staff_username"], "password": ORIGINAL_PASSWORD}
 MFA = SETTINGS["mfa"]
+PASSKEYS = SETTINGS["passkeys"]
 _lock = threading.Lock()
 _calls: Counter[str] = Counter()
 _web: dict[str, BrowserSession] = {}  # "bearer", "cookies" and "staff"
@@ -76,9 +81,9 @@ def _totp_code(secret: str) -> str:
     return f"{(int.from_bytes(digest[offset : offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
-def _take(name: str) -> str | None:
+def _take(name: str, made: dict = MFA):
     """One of the single-use values the project made for this run (a challenge, a recovery code)."""
-    values = MFA[name]
+    values = made[name]
     return values.pop(0) if values else None
 
 
@@ -132,7 +137,27 @@ def _real_body(case) -> dict | None:
         return {}
     if path.startswith(MFA_PREFIX) or path.startswith(f"{MOBILE_PREFIX}mfa/"):
         return _mfa_body(case, path)
+    if path.startswith(PASSKEY_PREFIX):
+        return _passkey_body(case, path)
     return _account_body(path)
+
+
+def _passkey_body(case, path: str) -> dict | None:
+    """Authenticator answers made for live challenges; the owner's passkeys by id; the password."""
+    if path == f"{PASSKEY_PREFIX}register/":
+        return _take("registrations", PASSKEYS)
+    if path == f"{PASSKEY_PREFIX}sign-in/":
+        answer = _take("sign_ins", PASSKEYS)
+        return {"credential": answer} if answer else None
+    if path == f"{PASSKEY_PREFIX}register/options/":
+        return {"current_password": ORIGINAL_PASSWORD}
+    if path == PASSKEY_PREFIX + "{passkey_id}/":
+        case.path_parameters = {"passkey_id": PASSKEYS["kept"]}
+        return {"name": "Renamed"}
+    if path == PASSKEY_PREFIX + "{passkey_id}/remove/" and PASSKEYS["removable"]:
+        case.path_parameters = {"passkey_id": PASSKEYS["removable"].pop(0)}
+        return {"current_password": ORIGINAL_PASSWORD}
+    return None
 
 
 def _mfa_body(case, path: str) -> dict | None:
@@ -206,12 +231,12 @@ def before_call(context, case, kwargs):
 def _credential_headers(path: str) -> dict[str, str]:
     if path.startswith(MOBILE_PREFIX):
         return {"X-Fingerprint": _mobile_session()["fingerprint"]}
-    if path in COOKIE_ENDPOINTS or path in SECOND_STEP:
+    if path in COOKIE_ENDPOINTS or path in SECOND_STEP or path in PASSKEY_SIGN_IN:
         session = _web_session("cookies")
         cookies = session.cookie_header(path) if path in COOKIE_ENDPOINTS else {}
         return {**cookies, "Origin": session.origin, **XHR_HEADER}
-    if path in MFA_OWNERS:
-        minted = MFA["sessions"][MFA_OWNERS[path]]
+    if path in MFA_OWNERS or path.startswith(PASSKEY_PREFIX):
+        minted = PASSKEYS["session"] if path.startswith(PASSKEY_PREFIX) else MFA["sessions"][MFA_OWNERS[path]]
         cookie = "; ".join(f"{name}={value}" for name, value in minted["cookies"].items())
         return {"Authorization": f"Bearer {minted['access']}", **({"Cookie": cookie} if cookie else {})}
     session = _web_session("staff" if path == STAFF_ENDPOINT else "bearer")

@@ -10,7 +10,9 @@ user, ``links``; confirm a new address of another, ``moving``), so a client can 
 once, and a staff user, ``staff``, with the same password. ``mfa`` holds what a client of the
 MFA endpoints would have: signed-in sessions of users with an authenticator (``on``, ``disable``:
 its secret known) and without one (``off``); single-use challenges of a sign-in's second step,
-for browsers (a cookie) and apps (the body), and the recovery codes that answer them.
+for browsers (a cookie) and apps (the body), and the recovery codes that answer them. With the
+passkeys app, ``passkeys`` holds a signed-in owner of passkeys (one to rename, others to remove)
+and single-use answers a software authenticator made: registrations and sign-ins.
 """
 
 import json
@@ -30,6 +32,7 @@ from authentication import token_service  # noqa: E402
 from authentication.bindings import bind_new_session, write_binding_cookies  # noqa: E402
 from authentication.conf import auth_settings  # noqa: E402
 from authentication.request_context import context_of  # noqa: E402
+from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
@@ -84,6 +87,37 @@ def mfa_fixtures(user_model, encoded: str, verified) -> dict:
     }
 
 
+def passkey_fixtures(user_model, encoded: str, verified) -> dict:
+    from passkeys import credentials
+    from passkeys.conf import passkey_settings
+    from passkeys.models import Ceremony
+    from passkeys.testing import SoftAuthenticator
+
+    owner = user_model.objects.create(
+        username="passkey_owner", email="passkey_owner@example.com", password=encoded, email_verified_at=verified
+    )
+    # A synced passkey that never counts, so the sign-ins below may be answered in any order.
+    device = SoftAuthenticator(origin=passkey_settings.ORIGINS[0], counts=False)
+    owned = [
+        credentials.register(owner, device.create(credentials.registration_options(owner)), f"Passkey {number}")
+        for number in range(1 + CHALLENGES_EACH)
+    ]
+    newcomers = [SoftAuthenticator(origin=device.origin) for _ in range(CHALLENGES_EACH)]
+    registrations = [
+        {"credential": newcomer.create(credentials.registration_options(owner)), "name": "New"}
+        for newcomer in newcomers
+    ]
+    sign_ins = [device.get(credentials.sign_in_options(), device.credentials[0]) for _ in range(CHALLENGES_EACH)]
+    Ceremony.objects.update(expires_at=timezone.now() + timedelta(hours=2))
+    return {
+        "session": signed_in(owner),
+        "kept": owned[0].pk,
+        "removable": [passkey.pk for passkey in owned[1:]],
+        "registrations": registrations,
+        "sign_ins": sign_ins,
+    }
+
+
 def main(count: int, out: Path) -> None:
     password = secrets.token_urlsafe(18)
     encoded = make_password(password)
@@ -116,6 +150,7 @@ def main(count: int, out: Path) -> None:
                 "mailed_user_id": mailed.pk,
                 "staff_username": "staff",
                 "mfa": mfa_fixtures(user_model, encoded, verified),
+                "passkeys": passkey_fixtures(user_model, encoded, verified) if apps.is_installed("passkeys") else None,
             }
         )
     )

@@ -55,6 +55,7 @@ class ServedVariant:
     mailed_user_id: int  # the user of the first two links
     staff_username: str  # with the same password
     mfa: dict  # sessions, challenges and recovery codes for the MFA endpoints (project_users.py)
+    passkeys: dict | None  # an owner's session, passkey ids and authenticator answers (with the passkeys app)
 
     @property
     def port(self) -> int:
@@ -132,4 +133,5 @@ def serve(
         mailed_user_id=details["mailed_user_id"],
         staff_username=details["staff_username"],
         mfa=details["mfa"],
+        passkeys=details["passkeys"],
     )

@@ -1,5 +1,8 @@
 """The signed-in user's own recent security activity: /api/account/activity/."""
 
+import functools
+
+from django.apps import apps
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,7 +15,8 @@ from .conf import audit_settings
 from .models import AuditEvent
 
 # What a person reads for each event of their own; events not listed here are not shown to them.
-DESCRIPTIONS = {
+# An optional app adds its own by declaring ``activity_descriptions`` on its AppConfig.
+CORE_DESCRIPTIONS = {
     "signup": "Account created",
     "email_verified": "Email address confirmed",
     "login_succeeded": "Signed in",
@@ -30,7 +34,19 @@ DESCRIPTIONS = {
     "sessions_revoked": "Sessions ended",
     "session_ended": "A session was ended",
     "other_sessions_ended": "All other sessions were ended",
+    "mfa_enabled": "Two-step sign-in turned on",
+    "mfa_disabled": "Two-step sign-in turned off",
+    "mfa_reset": "Two-step sign-in reset by an administrator",
+    "mfa_failed": "Wrong code at the second step of a sign-in",
+    "mfa_recovery_code_used": "Signed in with a recovery code",
+    "recovery_codes_replaced": "New recovery codes made",
 }
+
+
+@functools.cache
+def descriptions() -> dict[str, str]:
+    declared = [getattr(config, "activity_descriptions", {}) for config in apps.get_app_configs()]
+    return {**CORE_DESCRIPTIONS, **{event: text for table in declared for event, text in table.items()}}
 
 
 class ActivitySerializer(serializers.Serializer):
@@ -47,11 +63,11 @@ class ActivityView(ApiView):
         summary="My recent security activity",
     )
     def get(self, request):
-        events = AuditEvent.objects.filter(user=request.user, event__in=DESCRIPTIONS)[: audit_settings.ACTIVITY_LIMIT]
+        events = AuditEvent.objects.filter(user=request.user, event__in=descriptions())[: audit_settings.ACTIVITY_LIMIT]
         activity = [
             {
                 "event": event.event,
-                "description": DESCRIPTIONS[event.event],
+                "description": descriptions()[event.event],
                 "at": event.at,
                 "client_address": event.client_address,
                 "device": device_label(event.user_agent),

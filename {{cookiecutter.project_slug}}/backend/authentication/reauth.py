@@ -12,8 +12,12 @@ import time
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from config.api import ApiView
+
 from .conf import auth_settings
 from .security_log import security_event
+from .serializers import CurrentPasswordSerializer
+from .throttles import ReauthenticationThrottle, UserRateThrottle
 
 
 class ReauthenticationRequired(APIException):
@@ -51,3 +55,15 @@ def require_reauthentication(request, current_password: str | None) -> None:
 
 def _window_minutes() -> int:
     return max(1, round(auth_settings.REAUTHENTICATION_WINDOW.total_seconds() / 60))
+
+
+class ReauthenticatedView(ApiView):
+    """A signed-in endpoint whose action needs re-authentication: ``self.reauthenticate(request)``
+    reads ``current_password`` from the body (CurrentPasswordSerializer); guesses are throttled per account."""
+
+    throttle_classes = [UserRateThrottle, ReauthenticationThrottle]
+
+    def reauthenticate(self, request) -> None:
+        serializer = CurrentPasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        require_reauthentication(request, serializer.validated_data.get("current_password"))

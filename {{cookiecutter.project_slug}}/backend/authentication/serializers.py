@@ -16,6 +16,12 @@ class PasswordChangeSerializer(serializers.Serializer):
     new_password = StringField(max_length=4096, trim_whitespace=False, write_only=True)
 
 
+class CurrentPasswordSerializer(serializers.Serializer):
+    """Re-authentication for a sensitive action: the current password, or none after a recent sign-in."""
+
+    current_password = StringField(max_length=4096, trim_whitespace=False, write_only=True, required=False)
+
+
 class TokenCheckSerializer(serializers.Serializer):
     token = StringField(max_length=8192, trim_whitespace=False)
 

@@ -20,8 +20,9 @@ from config.errors import error_responses
 
 from . import token_service
 from .models import IssuedRefreshToken, Session
-from .reauth import require_reauthentication
+from .reauth import ReauthenticatedView, require_reauthentication
 from .security_log import security_event
+from .serializers import CurrentPasswordSerializer
 from .silent_refresh import cancel_silent_refresh
 from .throttles import ReauthenticationThrottle, UserRateThrottle
 from .tokens import binding_claims_of
@@ -47,10 +48,6 @@ class SessionSerializer(serializers.Serializer):
     client_address = serializers.IPAddressField(allow_null=True, help_text="At sign-in, through trusted proxies.")
     last_address = serializers.IPAddressField(allow_null=True, help_text="At the last refresh.")
     current = serializers.BooleanField(help_text="The session of the access token that asked.")
-
-
-class EndOthersSerializer(serializers.Serializer):
-    current_password = StringField(max_length=4096, trim_whitespace=False, write_only=True, required=False)
 
 
 class ReauthenticateSerializer(serializers.Serializer):
@@ -97,20 +94,16 @@ class SessionDetailView(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class EndOtherSessionsView(ApiView):
-    throttle_classes = [UserRateThrottle, ReauthenticationThrottle]
-
+class EndOtherSessionsView(ReauthenticatedView):
     @extend_schema(
-        request=EndOthersSerializer,
+        request=CurrentPasswordSerializer,
         responses={200: EndedSerializer, **ERRORS},
         summary="End every session of mine but this one",
         description="Needs `current_password`, or a sign-in (or re-authentication) within the last few minutes: "
         "403 `reauthentication_required` says which.",
     )
     def post(self, request):
-        serializer = EndOthersSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        require_reauthentication(request, serializer.validated_data.get("current_password"))
+        self.reauthenticate(request)
         others = live_sessions(request.user).exclude(pk=request.auth.get("sid"))
         ended = token_service.revoke_sessions(others, "ended_by_user")
         security_event("other_sessions_ended", request, user_id=request.user.pk, count=ended)

@@ -50,6 +50,22 @@ def access_response(tokens: token_service.IssuedTokens) -> Response:
     return response
 
 
+def tokens_response(request, tokens: token_service.IssuedTokens) -> Response:
+    """A web sign-in's answer: the access token in the body, the refresh token (and any client
+    binding) in cookies."""
+    response = access_response(tokens)
+    set_refresh_cookie(response, tokens)
+    write_binding_cookies(context_of(request), response, tokens)
+    return response
+
+
+def admit(request, user) -> None:
+    """Refuse a sign-in by someone who has proved who they are but may not sign in yet."""
+    if account_settings.EMAIL_VERIFICATION == "mandatory" and not user.email_verified:
+        security_event("login_refused", request, user_id=user.pk, reason="email_unverified")
+        raise EmailUnverified()
+
+
 def authenticate_credentials(request, data) -> object:
     """The user for these credentials, or one generic failure for every reason.
 
@@ -62,9 +78,7 @@ def authenticate_credentials(request, data) -> object:
     if user is None:
         security_event("login_failed", request, username=data["username"][:150])
         raise InvalidCredentials()
-    if account_settings.EMAIL_VERIFICATION == "mandatory" and not user.email_verified:
-        security_event("login_refused", request, user_id=user.pk, reason="email_unverified")
-        raise EmailUnverified()
+    admit(request, user)
     return user
 
 
@@ -98,10 +112,7 @@ class LoginView(ApiView):
             if (pending := step.begin(request, user)) is not None:
                 return step.respond(pending, in_body=False)
         tokens = sign_in(request, user)
-        response = access_response(tokens)
-        set_refresh_cookie(response, tokens)
-        write_binding_cookies(context_of(request), response, tokens)
-        return response
+        return tokens_response(request, tokens)
 
 
 class RefreshView(ApiView):
@@ -121,10 +132,7 @@ class RefreshView(ApiView):
             response = self.handle_exception(error)
             clear_refresh_cookie(response)
             return response
-        response = access_response(tokens)
-        set_refresh_cookie(response, tokens)
-        write_binding_cookies(context_of(request), response, tokens)
-        return response
+        return tokens_response(request, tokens)
 
 
 class LogoutView(ApiView):
@@ -193,7 +201,4 @@ class PasswordChangeView(ApiView):
             tokens = token_service.start_session(user, binding_claims_of(request.auth), context_of(request), methods)
         security_event("password_changed", request, user_id=user.pk)
         cancel_silent_refresh(request)  # the presented token's session has just ended
-        response = access_response(tokens)
-        set_refresh_cookie(response, tokens)
-        write_binding_cookies(context_of(request), response, tokens)
-        return response
+        return tokens_response(request, tokens)

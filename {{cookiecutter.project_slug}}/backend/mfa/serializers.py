@@ -24,10 +24,6 @@ class StatusSerializer(serializers.Serializer):
     required = serializers.BooleanField(help_text="This account may not turn MFA off.")
 
 
-class ReauthenticationSerializer(serializers.Serializer):
-    current_password = StringField(max_length=4096, trim_whitespace=False, write_only=True, required=False)
-
-
 class SignedInSerializer(AccessResponseSerializer):
     recovery_codes = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="After an enrollment step only: shown once."

@@ -12,22 +12,19 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from authentication import token_service
-from authentication.bindings import write_binding_cookies
-from authentication.cookies import set_refresh_cookie
 from authentication.csrf import TrustedOriginRequired
-from authentication.reauth import require_reauthentication
-from authentication.request_context import context_of
+from authentication.reauth import ReauthenticatedView
 from authentication.security_log import security_event
+from authentication.serializers import CurrentPasswordSerializer
 from authentication.session_views import EndedSerializer, live_sessions
 from authentication.throttles import ReauthenticationThrottle, UserRateThrottle
-from authentication.views import access_response, sign_in
+from authentication.views import sign_in, tokens_response
 from config.api import ApiView
 from config.errors import error_responses
 
 from . import challenges, flow, recovery, totp
 from .serializers import (
     CodeSerializer,
-    ReauthenticationSerializer,
     RecoveryCodesSerializer,
     SetupSerializer,
     SignedInSerializer,
@@ -84,12 +81,9 @@ class VerifyView(SecondStepView):
         serializer = CodeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         redeemed = flow.redeem(request, self.live_challenge(request), serializer.validated_data["code"])
-        tokens = sign_in(request, redeemed.user, redeemed.methods)
-        response = access_response(tokens)
+        response = tokens_response(request, sign_in(request, redeemed.user, redeemed.methods))
         if redeemed.recovery_codes is not None:
             response.data["recovery_codes"] = redeemed.recovery_codes
-        set_refresh_cookie(response, tokens)
-        write_binding_cookies(context_of(request), response, tokens)
         challenges.clear_cookie(response)
         return response
 
@@ -118,18 +112,9 @@ class StatusView(ApiView):
         )
 
 
-class ReauthenticatedView(ApiView):
-    throttle_classes = [UserRateThrottle, ReauthenticationThrottle]
-
-    def reauthenticate(self, request) -> None:
-        serializer = ReauthenticationSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        require_reauthentication(request, serializer.validated_data.get("current_password"))
-
-
 class TotpSetupView(ReauthenticatedView):
     @extend_schema(
-        request=ReauthenticationSerializer,
+        request=CurrentPasswordSerializer,
         responses={200: SetupSerializer, **ERRORS},
         summary="Start setting up an authenticator app",
         description="Active only once a code from it is confirmed (totp/confirm/). Needs re-authentication.",
@@ -169,7 +154,7 @@ class TotpConfirmView(ApiView):
 
 class TotpDisableView(ReauthenticatedView):
     @extend_schema(
-        request=ReauthenticationSerializer,
+        request=CurrentPasswordSerializer,
         responses={200: EndedSerializer, **ERRORS},
         summary="Turn off the authenticator app",
         description="Also deletes the recovery codes and ends every other session. Needs re-authentication.",
@@ -191,7 +176,7 @@ class TotpDisableView(ReauthenticatedView):
 
 class RecoveryCodesView(ReauthenticatedView):
     @extend_schema(
-        request=ReauthenticationSerializer,
+        request=CurrentPasswordSerializer,
         responses={200: RecoveryCodesSerializer, **ERRORS},
         summary="New recovery codes",
         description="Every earlier code stops working. Needs re-authentication.",

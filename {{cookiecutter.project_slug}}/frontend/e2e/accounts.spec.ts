@@ -9,6 +9,7 @@ import path from "node:path";
 import { type Page, expect, test } from "@playwright/test";
 
 import { linkIn, waitForMail } from "./mailbox";
+import { signIn } from "./pages";
 import { FRONTEND_DIR, manage } from "./servers";
 
 const SCREENSHOTS = path.join(FRONTEND_DIR, "test-output", "screenshots");
@@ -23,13 +24,6 @@ function uniqueName(prefix: string): string {
 
 async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
 }
 
 /** A verified account made on the server (create_demo_user), with its address. */

@@ -6,6 +6,7 @@ import path from "node:path";
 
 import { type BrowserContext, type Page, expect, test } from "@playwright/test";
 
+import { signIn as signInAs, signInButton } from "./pages";
 import {
   ACCESS_TOKEN_LIFETIME_S,
   API_URL,
@@ -23,10 +24,7 @@ async function screenshot(page: Page, name: string) {
 }
 
 async function signIn(page: Page, password = DEMO_USER.password) {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(DEMO_USER.username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInAs(page, DEMO_USER.username, password);
 }
 
 /** The form's error message (Next.js adds a route announcer with role=alert too). */
@@ -107,12 +105,12 @@ test.describe("signing in", () => {
 
   test("without a network says the server cannot be reached", async ({ page, context }) => {
     await page.goto("/login");
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+    await expect(signInButton(page)).toBeEnabled();
     await context.setOffline(true);
 
     await page.getByLabel("Username").fill(DEMO_USER.username);
     await page.getByLabel("Password").fill(DEMO_USER.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInButton(page).click();
 
     await expect(formError(page)).toContainText("Cannot reach the server");
     await screenshot(page, "03-network-error");
@@ -224,7 +222,7 @@ test.describe("the session", () => {
       await expect(page.getByRole("status")).toContainText("You were signed out: this session was ended");
       await page.reload();
       await expect(page).toHaveURL(/\/login/); // the refresh cookie is gone too
-      await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+      await expect(signInButton(page)).toBeEnabled();
       await screenshot(page, "08-revoked-session");
     } finally {
       await otherDevice.dispose();
@@ -241,7 +239,7 @@ test.describe("protected routes", () => {
     await screenshot(page, "09-protected-route-redirect");
     await page.getByLabel("Username").fill(DEMO_USER.username);
     await page.getByLabel("Password").fill(DEMO_USER.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInButton(page).click();
     await expect(page).toHaveURL(/\/dashboard$/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { expect, test } from "@playwright/test";
 
+import { signInButton } from "./pages";
 import { API_URL, DEMO_USER } from "./servers";
 
 const BACKEND = new URL(API_URL).origin;
@@ -56,7 +57,7 @@ test("the app opened on 127.0.0.1 signs in and keeps its session across a reload
   await page.goto("http://127.0.0.1:3000/login");
   await page.getByLabel("Username").fill(DEMO_USER.username);
   await page.getByLabel("Password").fill(DEMO_USER.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInButton(page).click();
   await expect(page).toHaveURL("http://127.0.0.1:3000/dashboard");
   await page.reload();
 

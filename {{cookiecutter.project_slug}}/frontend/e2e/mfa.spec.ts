@@ -6,6 +6,7 @@
 import { type Page, expect, test } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 
+import { signIn, signOut } from "./pages";
 import { manage } from "./servers";
 
 const PASSWORD = process.env.DEMO_USER_PASSWORD ?? "demo-password-123";
@@ -17,16 +18,7 @@ function codeFor(secret: string, steps = 0): string {
 }
 
 async function signInWithPassword(page: Page, username: string) {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function signOut(page: Page) {
-  await page.goto("/dashboard");
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/login/);
+  await signIn(page, username, PASSWORD);
 }
 
 test("turn on two-step sign-in, then sign in with a code and with a recovery code", async ({ page }) => {

@@ -5,6 +5,7 @@
  */
 import { type Browser, type Page, expect, test } from "@playwright/test";
 
+import { signIn } from "./pages";
 import { manage } from "./servers";
 
 const FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -14,10 +15,7 @@ const SAFARI =
 async function deviceSignedIn(browser: Browser, userAgent: string, username: string, password: string) {
   const context = await browser.newContext({ userAgent });
   const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, username, password);
   await expect(page).toHaveURL(/\/dashboard$/);
   return { context, page };
 }

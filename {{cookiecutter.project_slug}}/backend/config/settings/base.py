@@ -172,6 +172,10 @@ REST_FRAMEWORK = {
         # Second-step codes (MFA), per client address and per account.
         "mfa": env("THROTTLE_RATE_MFA", default="10/minute"),
         "mfa_account": env("THROTTLE_RATE_MFA_ACCOUNT", default="5/minute"),
+{%- if cookiecutter.use_passkeys == "y" %}
+        # Passkey sign-ins (two requests each), per client address.
+        "passkey": env("THROTTLE_RATE_PASSKEY", default="20/minute"),
+{%- endif %}
         # Account email (sign-up, resend, reset, email change): per client address, and per address mailed.
         "account_mail": env("THROTTLE_RATE_ACCOUNT_MAIL", default="20/hour"),
         "account_mail_target": env("THROTTLE_RATE_ACCOUNT_MAIL_TARGET", default="5/hour"),
@@ -263,6 +267,16 @@ ASYNC_TASKS = {
     "QUEUE": env("CELERY_QUEUE", default="tasks"),
     # Seconds before a task taken by a worker that died is handed out again: longer than any task runs.
     "VISIBILITY_TIMEOUT": seconds("CELERY_VISIBILITY_TIMEOUT", 600),
+}
+{%- endif %}
+{%- if cookiecutter.use_passkeys == "y" %}
+
+# --- Passkeys (passkeys) ---------------------------------------------------------------
+# Every name, its default and its purpose: passkeys/conf.py. Empty: each environment's frontend
+# (FRONTEND_URL) is the one origin, and its host the relying party.
+PASSKEYS = {
+    "RP_ID": env("PASSKEYS_RP_ID", default=""),
+    "ORIGINS": env.list("PASSKEYS_ORIGINS", default=[]),
 }
 {%- endif %}
 {%- if cookiecutter.use_ip_allowlist == "y" %}

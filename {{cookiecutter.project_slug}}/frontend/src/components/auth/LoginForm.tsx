@@ -6,6 +6,8 @@ import { type FormEvent, useEffect, useState } from "react";
 
 import { ApiError, type SecondStep, isSessionEndReason, loginErrorMessage } from "@/lib/auth";
 
+import { signInOptions } from "@/features";
+
 import { SecondStepForm } from "../mfa/SecondStepForm";
 import { useAuth } from "./AuthProvider";
 import { safeNextPath } from "./loginPath";
@@ -116,6 +118,13 @@ export function LoginForm() {
           {submitting ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      {signInOptions.length > 0 && (
+        <div className="sign-in-options">
+          {signInOptions.map((Option, index) => (
+            <Option key={index} onError={setError} />
+          ))}
+        </div>
+      )}
       <p className="muted">
         <Link href="/forgot-password">Forgot your password?</Link> · New here?{" "}
         <Link href="/signup">Create an account</Link>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 
 import {
   type ActivityEntry,
@@ -12,15 +12,22 @@ import {
   listSessions,
   recentActivity,
 } from "@/lib/account";
-import { SessionEndedError } from "@/lib/auth";
+import { securitySections } from "@/features";
+import { type AuthClient, SessionEndedError } from "@/lib/auth";
 
 import { useAuth } from "../auth/AuthProvider";
 import { Field } from "../account/Field";
 import { FormError } from "../account/FormMessage";
 import { useAccountForm } from "../account/useAccountForm";
+import { useSignedInData } from "../account/useSignedInData";
 import { MfaSection } from "../mfa/MfaSection";
 
 type Loaded = { sessions: DeviceSession[]; activity: ActivityEntry[] };
+
+async function fetchSecurityPage(client: AuthClient): Promise<Loaded> {
+  const [sessions, activity] = await Promise.all([listSessions(client), recentActivity(client)]);
+  return { sessions, activity };
+}
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString();
@@ -28,47 +35,8 @@ function when(iso: string): string {
 
 /** Where you are signed in, a way to sign out anywhere, and what happened to your account lately. */
 export function SecurityPage() {
-  const auth = useAuth();
-  const client = auth?.client ?? null;
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { client, data: loaded, error, setError, reload: load } = useSignedInData(fetchSecurityPage);
   const [status, setStatus] = useState<string | null>(null);
-
-  /** The sessions and the activity, or an error message; null when the session has ended. */
-  const fetchAll = useCallback(async (): Promise<Loaded | string | null> => {
-    if (client === null) {
-      return null;
-    }
-    try {
-      const [sessions, activity] = await Promise.all([listSessions(client), recentActivity(client)]);
-      return { sessions, activity };
-    } catch (failure) {
-      return failure instanceof SessionEndedError ? null : accountErrorMessage(failure);
-    }
-  }, [client]);
-
-  const show = useCallback((result: Loaded | string | null) => {
-    if (typeof result === "string") {
-      setError(result);
-    } else if (result !== null) {
-      setLoaded(result);
-      setError(null);
-    }
-  }, []);
-
-  const load = useCallback(async () => show(await fetchAll()), [fetchAll, show]);
-
-  useEffect(() => {
-    let current = true;
-    void fetchAll().then((result) => {
-      if (current) {
-        show(result);
-      }
-    });
-    return () => {
-      current = false;
-    };
-  }, [fetchAll, show]);
 
   const signOut = async (session: DeviceSession) => {
     if (client === null) {
@@ -147,6 +115,17 @@ export function SecurityPage() {
           void load();
         }}
       />
+      {securitySections.map(({ title, Section }) => (
+        <section key={title} aria-label={title}>
+          <h2>{title}</h2>
+          <Section
+            onChanged={(message) => {
+              setStatus(message);
+              void load();
+            }}
+          />
+        </section>
+      ))}
       <h2>Recent activity</h2>
       {loaded !== null && loaded.activity.length === 0 && <p className="muted">Nothing yet.</p>}
       {loaded !== null && loaded.activity.length > 0 && (

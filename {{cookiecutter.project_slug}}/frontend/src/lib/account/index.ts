@@ -6,7 +6,7 @@
 import type { AuthClient } from "../auth/apiClient";
 import type { User } from "../auth/session";
 
-export { accountErrorMessage, fieldErrorsOf, type FieldErrors } from "./messages";
+export { UserFacingError, accountErrorMessage, fieldErrorsOf, type FieldErrors } from "./messages";
 export { takeLinkToken, tokenFromFragment } from "./linkToken";
 export {
   MFA_PATHS,

@@ -19,8 +19,11 @@ const MESSAGES: Record<string, string> = {
   mfa_required_by_policy: "Your account must keep a second factor: it cannot be turned off.",
 };
 
+/** A failure outside the API (the browser refused, the person cancelled) whose message is for people. */
+export class UserFacingError extends Error {}
+
 export function accountErrorMessage(error: unknown): string {
-  if (error instanceof NetworkError) {
+  if (error instanceof NetworkError || error instanceof UserFacingError) {
     return error.message;
   }
   if (error instanceof ApiError) {

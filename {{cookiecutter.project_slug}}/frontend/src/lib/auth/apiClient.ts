@@ -48,7 +48,7 @@ export interface AuthClientOptions {
   handoffWaitMs?: number;
 }
 
-interface TokenResponse {
+export interface TokenResponse {
   access: string;
   user: User;
   /** New recovery codes, after a sign-in that set up the authenticator. */
@@ -190,15 +190,25 @@ export class AuthClient {
    * recovery codes, which the user must see once.
    */
   async finishSignIn(code: string): Promise<{ user: User; recoveryCodes: string[] | null }> {
-    const body = await this.#lock.run(async () => {
-      const response = await this.#send(AUTH_PATHS.mfaVerify, { method: "POST", body: JSON.stringify({ code }) }, null);
+    const body = await this.signInAt(AUTH_PATHS.mfaVerify, { code });
+    return { user: body.user, recoveryCodes: body.recovery_codes ?? null };
+  }
+
+  /**
+   * Sign in at a public endpoint that answers as the login does (the access
+   * token in the body, the refresh token in its cookie): the second step, or
+   * another way of proving who you are that an optional feature adds.
+   */
+  async signInAt(path: string, body: unknown): Promise<TokenResponse> {
+    const tokens = await this.#lock.run(async () => {
+      const response = await this.#send(path, { method: "POST", body: JSON.stringify(body) }, null);
       if (!response.ok) {
         throw await apiErrorFrom(response);
       }
       return (await response.json()) as TokenResponse;
     });
-    this.#adoptToken(body.access, body.user);
-    return { user: body.user, recoveryCodes: body.recovery_codes ?? null };
+    this.#adoptToken(tokens.access, tokens.user);
+    return tokens;
   }
 
   /** During an `enroll` step: a new authenticator's secret and QR code. */

@@ -3,7 +3,7 @@ import { AuthClient } from "./apiClient";
 import { apiUrlForPage } from "./apiOrigin";
 import { createTabChannel, createTabLock } from "./tabSync";
 
-export { AuthClient, AUTH_PATHS, type RestoreResult, type SecondStep, type SignInResult, type TotpSetup } from "./apiClient";
+export { AuthClient, AUTH_PATHS, type RestoreResult, type SecondStep, type SignInResult, type TokenResponse, type TotpSetup } from "./apiClient";
 export { LOOPBACK_HOSTS } from "./apiOrigin";
 export * from "./errors";
 export { startProactiveRefresh } from "./refreshScheduler";

@@ -1,0 +1,2 @@
+export { PasskeySection } from "./PasskeySection";
+export { PasskeySignIn } from "./PasskeySignIn";
