@@ -24,16 +24,13 @@ account links' tokens come from the project (``link_tokens``): no mail is read.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import os
 import secrets
 import threading
-import time
 from collections import Counter
 
+import pyotp
 import schemathesis
 from schemathesis.core import NotSet
 
@@ -71,14 +68,6 @@ _web: dict[str, BrowserSession] = {}  # "bearer", "cookies" and "staff"
 _mobile: dict[str, str] = {}  # refresh token and fingerprint of the mobile session
 _pending_password: dict[int, str] = {}  # new password sent by a request, until it is answered
 _totp_secret: dict[str, str] = {}  # the key a set-up answer showed, for the confirmation's code
-
-
-def _totp_code(secret: str) -> str:
-    """The current code of an authenticator app (RFC 6238: HMAC-SHA1, 30 s, 6 digits)."""
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, int(time.time() // 30).to_bytes(8, "big"), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return f"{(int.from_bytes(digest[offset : offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def _take(name: str, made: dict = MFA):
@@ -174,7 +163,7 @@ def _mfa_body(case, path: str) -> dict | None:
         return {"challenge": _take("mobile_enroll")}
     if path == f"{MFA_PREFIX}totp/confirm/":
         secret = _totp_secret.get("off")
-        return {"code": _totp_code(secret)} if secret else None
+        return {"code": pyotp.TOTP(secret).now()} if secret else None
     if path in MFA_OWNERS:
         return {"current_password": ORIGINAL_PASSWORD}
     return None

@@ -5,7 +5,6 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
@@ -14,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts.conf import account_settings
 from accounts.serializers import UserSerializer
-from config.api import ApiView
+from config.api import ApiView, never_cached
 from config.errors import error_responses
 
 from . import token_service
@@ -45,9 +44,7 @@ ERRORS = error_responses(400, 401, 403, 413, 415, 429, 503)
 
 def access_response(tokens: token_service.IssuedTokens) -> Response:
     """200 with the access token in the body; tokens must never be cached."""
-    response = Response({"access": tokens.access, "user": UserSerializer(tokens.user).data})
-    add_never_cache_headers(response)
-    return response
+    return never_cached(Response({"access": tokens.access, "user": UserSerializer(tokens.user).data}))
 
 
 def tokens_response(request, tokens: token_service.IssuedTokens) -> Response:

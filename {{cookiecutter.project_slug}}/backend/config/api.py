@@ -5,8 +5,10 @@ DRF authenticates, checks permissions and throttles a request before it looks at
 ``Allow`` and the JSON error shape before anything else runs.
 """
 
+from django.utils.cache import add_never_cache_headers
 from rest_framework import serializers
 from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 
@@ -27,3 +29,9 @@ class StringField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def never_cached(response: Response) -> Response:
+    """A response carrying a token, a secret or one-time codes: no cache may keep it."""
+    add_never_cache_headers(response)
+    return response

@@ -10,12 +10,12 @@ does the caller start the session.
 
 from dataclasses import dataclass
 
-from django.utils.cache import add_never_cache_headers
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from authentication.security_log import security_event
+from config.api import never_cached
 
 from . import challenges, recovery, totp
 from .conf import mfa_settings
@@ -69,8 +69,7 @@ def respond(issued: challenges.IssuedChallenge, *, in_body: bool) -> Response:
     }
     if in_body:
         body["challenge"] = issued.token
-    response = Response(body, status=status.HTTP_202_ACCEPTED)
-    add_never_cache_headers(response)
+    response = never_cached(Response(body, status=status.HTTP_202_ACCEPTED))
     if not in_body:
         challenges.set_cookie(response, issued)
     return response

@@ -19,7 +19,7 @@ from authentication.serializers import CurrentPasswordSerializer
 from authentication.session_views import EndedSerializer, live_sessions
 from authentication.throttles import ReauthenticationThrottle, UserRateThrottle
 from authentication.views import sign_in, tokens_response
-from config.api import ApiView
+from config.api import ApiView, never_cached
 from config.errors import error_responses
 
 from . import challenges, flow, recovery, totp
@@ -41,9 +41,9 @@ class Conflict(APIException):
 
 
 def setup_response(setup: totp.Setup) -> Response:
-    response = Response({"secret": setup.secret, "otpauth_uri": setup.otpauth_uri, "qr_code_svg": setup.qr_code_svg})
-    response["Cache-Control"] = "no-store"
-    return response
+    return never_cached(
+        Response({"secret": setup.secret, "otpauth_uri": setup.otpauth_uri, "qr_code_svg": setup.qr_code_svg})
+    )
 
 
 class SecondStepView(ApiView):
@@ -147,9 +147,7 @@ class TotpConfirmView(ApiView):
             totp.confirm(device)
             codes = recovery.replace(request.user)
         security_event("mfa_enabled", request, user_id=request.user.pk)
-        response = Response({"recovery_codes": codes})
-        response["Cache-Control"] = "no-store"
-        return response
+        return never_cached(Response({"recovery_codes": codes}))
 
 
 class TotpDisableView(ReauthenticatedView):
@@ -187,6 +185,4 @@ class RecoveryCodesView(ReauthenticatedView):
             raise Conflict("Set up an authenticator app first.", code="mfa_not_enabled")
         codes = recovery.replace(request.user)
         security_event("recovery_codes_replaced", request, user_id=request.user.pk)
-        response = Response({"recovery_codes": codes})
-        response["Cache-Control"] = "no-store"
-        return response
+        return never_cached(Response({"recovery_codes": codes}))

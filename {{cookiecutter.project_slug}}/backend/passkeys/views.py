@@ -8,7 +8,6 @@ removes their passkeys; adding or removing one needs re-authentication (authenti
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -22,7 +21,7 @@ from authentication.serializers import AccessResponseSerializer, CurrentPassword
 from authentication.session_views import EndedSerializer, live_sessions
 from authentication.throttles import UserRateThrottle
 from authentication.views import admit, sign_in, tokens_response
-from config.api import ApiView
+from config.api import ApiView, never_cached
 from config.errors import error_responses
 
 from . import credentials
@@ -48,10 +47,8 @@ class TooManyPasskeys(APIException):
     default_code = "passkey_limit"
 
 
-def options_response(options: dict) -> Response:
-    response = Response({"options": options})
-    add_never_cache_headers(response)
-    return response
+def never_cached_options(options: dict) -> Response:
+    return never_cached(Response({"options": options}))
 
 
 def own_passkey(request, passkey_id: int) -> Passkey:
@@ -69,7 +66,7 @@ class SignInOptionsView(ApiView):
 
     @extend_schema(request=None, responses={200: OptionsSerializer, **ERRORS}, summary="Start a passkey sign-in")
     def post(self, request):
-        return options_response(credentials.sign_in_options())
+        return never_cached_options(credentials.sign_in_options())
 
 
 class SignInView(ApiView):
@@ -119,7 +116,7 @@ class RegistrationOptionsView(ReauthenticatedView):
             raise TooManyPasskeys(
                 f"An account holds at most {passkey_settings.MAX_PER_USER} passkeys: remove one first."
             )
-        return options_response(credentials.registration_options(request.user))
+        return never_cached_options(credentials.registration_options(request.user))
 
 
 class RegisterView(ApiView):

@@ -16,6 +16,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -171,11 +172,12 @@ def test_a_task_that_fails_every_retry_is_recorded_not_dropped(transactional_db,
 def start_worker(broker, smtp: SmtpServer, **extra_env: str) -> subprocess.Popen:
     """A real Celery worker, as production runs it (a prefork pool, here of one process), on this
     test's queue and database, sending to ``smtp``; in a process group of its own."""
-    database = connection.settings_dict
+    # The configured server and credentials, as given, with the test database pytest made.
+    database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + connection.settings_dict["NAME"])
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "DATABASE_URL": urlunsplit(database_url),
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_QUEUE": broker.name,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
