@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import OperationalError
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,16 @@ def test_healthz_answers_any_host_without_redirect(client):
     """Orchestrators probe over plain HTTP with their own Host header."""
     response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
     assert response.status_code == 200
+
+
+def test_liveness_does_not_depend_on_the_database(client, monkeypatch):
+    def database_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("config.health.connection.cursor", database_down)
+    assert client.get("/healthz").status_code == 503  # readiness: take no traffic
+    live = client.get("/healthz/live", HTTP_HOST="10.0.0.5:8000")
+    assert live.status_code == 200 and live.json() == {"status": "ok"}  # liveness: no restart
 
 
 def test_openapi_schema_describes_every_auth_and_account_endpoint(client):
