@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from authentication.models import Session
 from authentication.token_service import sessions_revoked
+from config.cache import cache_failed
 
 from . import store
+from .models import UnmarkedRevocation
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +22,15 @@ def _forget(session_ids) -> None:
     try:
         store.forget_sessions(session_ids)
     except store.CacheUnavailable:
+        # Kept in the database; written to the cache once it answers again (store.write_missed_markers).
+        UnmarkedRevocation.objects.bulk_create(UnmarkedRevocation(session_id=session_id) for session_id in session_ids)
         logger.error("revoked sessions could not be marked in the token cache: %s", list(map(str, session_ids)))
+
+
+@receiver(cache_failed)
+def distrust_the_cache(sender, **kwargs) -> None:
+    """Any failure of the shared cache (even a read) may mean revocations it missed."""
+    store.markers_may_be_missing()
 
 
 @receiver(sessions_revoked)

@@ -8,6 +8,11 @@ password change and deactivation win over the cache at once; so does a change to
 cached user fields (an email change, a new staff flag). When the cache is down,
 requests are authenticated from the database and a warning is logged.
 
+A revocation during an outage cannot write its marker, and a Redis that was only hung comes
+back with its entries. So the revocation is kept in the database (``UnmarkedRevocation``), and a
+process that has seen the cache fail (or has just started) answers from the database until it
+has written every kept marker: no token revoked meanwhile is served from the cache afterwards.
+
 ``TokenCacheStore`` is the access-token store that authentication asks (see
 authentication.access): its keys are read in the request's one round trip to the cache.
 """
@@ -23,6 +28,16 @@ from django.core.cache import cache
 from authentication.conf import auth_settings
 
 logger = logging.getLogger(__name__)
+
+# True until this process has written the markers of revocations the cache missed: at start, and
+# again after any failure of the cache. Meanwhile no cached entry is trusted.
+_markers_pending = True
+
+
+def markers_may_be_missing() -> None:
+    global _markers_pending
+    _markers_pending = True
+
 
 KEY_PREFIX = "token-cache"
 USER_FIELDS = (
@@ -55,8 +70,24 @@ def _call(operation, *args, **kwargs):
     try:
         return operation(*args, **kwargs)
     except Exception as error:  # any backend failure: the database remains the source of truth
+        markers_may_be_missing()
         logger.warning("token cache unavailable: %s", type(error).__name__)
         raise CacheUnavailable from error
+
+
+def write_missed_markers() -> None:
+    """Write the markers of revocations the cache missed, then forget them; CacheUnavailable if it
+    is still down (they stay kept)."""
+    global _markers_pending
+    from .models import UnmarkedRevocation
+
+    _markers_pending = False  # a failure from here on sets it again
+    kept = list(UnmarkedRevocation.objects.values_list("pk", "session_id")[:1000])
+    if kept:
+        forget_sessions([session_id for _, session_id in kept])
+        UnmarkedRevocation.objects.filter(pk__in=[pk for pk, _ in kept]).delete()
+        if len(kept) == 1000:
+            _markers_pending = True  # more to write on the next request
 
 
 def _session_id(claims: dict) -> str | None:
@@ -83,6 +114,8 @@ class TokenCacheStore:
         """(user, claims) for a cached token whose session is not marked revoked, else None."""
         entry_at, revoked_at = keys
         entry = found.get(entry_at)
+        if _markers_pending:
+            return None  # answer from the database until the missed markers are written (remember)
         if entry is None or revoked_at in found or entry["claims"].get("sid") != _session_id(claims):
             return None
         return _cached_user(entry["user"]), entry["claims"]
@@ -94,6 +127,8 @@ class TokenCacheStore:
             return
         entry = {"claims": claims, "user": {field: getattr(session.user, field) for field in USER_FIELDS}}
         with contextlib.suppress(CacheUnavailable):  # already logged; the next request retries
+            if _markers_pending:
+                write_missed_markers()
             _call(cache.set, entry_key(raw_token), entry, timeout=ttl)
 
 

@@ -17,6 +17,7 @@ from authentication.conf import auth_settings
 from authentication.testing import BROWSER_HEADERS, PASSWORD, bearer
 from config.tests.settings_probe import evaluate
 from token_cache import store
+from token_cache.models import UnmarkedRevocation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ ME = "/api/me/"
 # Nothing listens on port 1: every cache call fails the way it does when Redis is down.
 UNREACHABLE_REDIS = {
     "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "config.cache.SharedCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
@@ -201,6 +202,32 @@ def test_an_outage_never_turns_into_a_server_error(api, login, user, settings, c
     assert me(api, access).status_code == 401
     unmarked = [record for record in caplog.records if record.name == "token_cache.receivers"]
     assert [record.levelno for record in unmarked] == [logging.ERROR]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_logout_the_cache_missed_still_wins_when_the_cache_comes_back(
+    api, cached_access, settings, other_user, login, django_assert_num_queries
+):
+    """A Redis that hung (rather than restarted) comes back holding the entries of revoked sessions:
+    the revocation was kept in the database, and its marker is written before any hit is trusted."""
+    reachable = settings.CACHES
+    settings.CACHES = UNREACHABLE_REDIS
+    assert api.post("/api/auth/logout/").status_code == 204  # the marker cannot be written
+    [missed] = UnmarkedRevocation.objects.all()
+    settings.CACHES = reachable  # back, with the logged-out session's entry still in it
+    assert cache.get(store.revoked_key(str(missed.session_id))) is None
+
+    response = me(api, cached_access)
+    assert response.status_code == 401 and response.json()["code"] == "session_revoked"
+    # The next token checked in the database writes the missed marker, then hits are served again.
+    other = browser()
+    other_access = login(username=other_user.username, client=other).json()["access"]
+    assert me(other, other_access).status_code == 200
+    assert cache.get(store.revoked_key(str(missed.session_id))) is True
+    assert not UnmarkedRevocation.objects.exists()
+    with django_assert_num_queries(0):
+        assert me(other, other_access).status_code == 200
+    assert me(api, cached_access).status_code == 401
 
 
 def test_local_development_without_redis_does_not_cache_tokens():
