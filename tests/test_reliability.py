@@ -30,6 +30,7 @@ from tests.reliability.probes import probe_every_endpoint, sign_in_probe_clients
 from tests.reliability.redis_server import RedisServer
 from tests.reliability.served_variant import (
     ALL_FEATURES,
+    SERVER,
     ServedVariant,
     base_database_url,
     database_address,
@@ -386,6 +387,54 @@ def test_redis_outage_keeps_authentication_working(rig, record_property):
     assert "token cache unavailable" in during
     assert "throttle_unavailable" not in after, "throttles still fail after Redis came back"
     assert "Traceback" not in during + after
+
+
+# The generated project's circuit breaker (config/cache.py): failures in a row before a process
+# skips Redis, and for how long; each failure waits out the 1-second socket timeout.
+CIRCUIT_FAILURES, CIRCUIT_COOLDOWN, CACHE_TIMEOUT = 3, 5.0, 1.0
+
+
+def test_a_hung_redis_degrades_fast(rig, record_property):
+    """Redis frozen under load (SIGSTOP: it accepts connections and never answers): each worker
+    waits out a few socket timeouts, then skips Redis (the circuit opens), so the requests of the
+    outage stay fast and all succeed; once it answers again the app uses it after one cooldown."""
+    started = time.monotonic()
+    offset = rig.log_offset()
+    probe_clients = sign_in_probe_clients(rig.variant, rig.probe_user)
+    with outage_under_load(rig, probe_clients, rig.redis.pause, rig.redis.resume) as outage:
+        before = rig.redis.key_count()
+        recovery = wait_until(lambda: rig.redis.key_count() > before, timeout=CIRCUIT_COOLDOWN + RECOVERY_LIMIT + 5)
+        time.sleep(SETTLE_SECONDS)
+    checked, problems = check_sessions(outage.run)
+    # Every request that began while Redis was frozen, however long it then took.
+    during = [o for o in outage.run.outcomes if outage.began <= o.started < outage.ended]
+    slow = [o for o in during if o.elapsed >= CACHE_TIMEOUT * 0.9]
+    summary = summarize(
+        "redis-hung",
+        outage.run.outcomes,
+        started,
+        recovery,
+        signed_in=outage.signed_in,
+        outage_s=[round(outage.began, 1), round(outage.ended, 1)],
+        requests_during_outage=len(during),
+        p50_during_outage_ms=round(latency_ms(during, 0.50), 1),
+        p99_during_outage_ms=round(latency_ms(during, 0.99), 1),
+        waited_out_a_timeout=len(slow),
+        **checked,
+    )
+    publish(summary, record_property)
+
+    unexpected = [o for o in outage.run.outcomes if o.status not in (200, 204)]
+    assert not unexpected, f"{len(unexpected)} answers other than 2xx, first: {unexpected[:10]}"
+    assert not problems, problems[:20]
+    assert during, "no request ran during the outage"
+    # Without the circuit every request of the outage would wait at least one timeout; with it, only
+    # the calls that open each worker's circuit do (a request may make two before it opens).
+    assert len(slow) <= CIRCUIT_FAILURES * SERVER.workers, f"{len(slow)} of {len(during)} requests waited out a timeout"
+    assert latency_ms(during, 0.50) < CACHE_TIMEOUT * 1000 / 2
+    assert recovery is not None, "Redis unused after it answered again"
+    log = rig.log_between(offset)
+    assert "circuit open" in log and "Traceback" not in log
 
 
 def test_database_outage_answers_503_and_recovers(rig, record_property):

@@ -1,4 +1,5 @@
-"""A redis-server of the test's own on a loopback port, which the test stops and starts again.
+"""A redis-server of the test's own on a loopback port, which the test stops and starts again, or
+pauses (SIGSTOP: connections are accepted by the kernel and never answered) and resumes.
 
 It keeps nothing on disk (``--save "" --appendonly no``), as a restarted cache node would come
 back empty. The shared Redis on 6379 is never touched.
@@ -72,6 +73,15 @@ class RedisServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
+
+    def pause(self) -> None:
+        """Freeze the server: a hung Redis, which accepts connections and never answers."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGCONT)
 
     def key_count(self) -> int:
         """DBSIZE, or -1 while the server does not answer."""

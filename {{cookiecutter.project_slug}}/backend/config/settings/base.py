@@ -103,10 +103,16 @@ TEMPLATES = [
 # tamper counters must see all requests (a per-process cache would not).
 CACHES = {
     "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
+        # django-redis, behind a circuit breaker (config.cache): after 3 failed calls in a row a
+        # process skips Redis for 5 seconds at a time, so a hung Redis costs seconds once.
+        "BACKEND": "config.cache.SharedCache",
         "LOCATION": env("REDIS_URL", default=""),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="{{ cookiecutter.project_slug }}"),
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        "CIRCUIT_BREAKER": {
+            "FAILURES": env.int("CACHE_CIRCUIT_FAILURES", default=3),
+            "COOLDOWN": env.float("CACHE_CIRCUIT_COOLDOWN", default=5.0),
+        },
     }
 }
 
