@@ -46,7 +46,7 @@ GUARDED_METHODS = (
 
 
 # Sent when a call to Redis fails (down, hung, or skipped by the open circuit): what the cache held
-# may have missed writes meanwhile (token_cache listens).
+# may have missed writes meanwhile, so whatever trusts its entries should check them again.
 cache_failed = Signal()
 
 
