@@ -47,6 +47,12 @@ class TooManyPasskeys(APIException):
     default_code = "passkey_limit"
 
 
+def check_room_for_one_more(user) -> None:
+    limit = passkey_settings.MAX_PER_USER
+    if user.passkeys.count() >= limit:
+        raise TooManyPasskeys(f"An account holds at most {limit} passkeys: remove one first.")
+
+
 def never_cached_options(options: dict) -> Response:
     return never_cached(Response({"options": options}))
 
@@ -112,10 +118,7 @@ class RegistrationOptionsView(ReauthenticatedView):
     )
     def post(self, request):
         self.reauthenticate(request)
-        if request.user.passkeys.count() >= passkey_settings.MAX_PER_USER:
-            raise TooManyPasskeys(
-                f"An account holds at most {passkey_settings.MAX_PER_USER} passkeys: remove one first."
-            )
+        check_room_for_one_more(request.user)
         return never_cached_options(credentials.registration_options(request.user))
 
 
@@ -131,6 +134,7 @@ class RegisterView(ApiView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        check_room_for_one_more(request.user)  # several ceremonies may have been started at once
         passkey = credentials.register(request.user, data["credential"], data["name"])
         security_event("passkey_registered", request, user_id=request.user.pk, passkey=passkey.pk)
         return Response(PasskeySerializer(passkey).data, status=status.HTTP_201_CREATED)

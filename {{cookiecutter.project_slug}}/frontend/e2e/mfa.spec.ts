@@ -43,8 +43,9 @@ test("turn on two-step sign-in, then sign in with a code and with a recovery cod
   await confirm.getByLabel("Code from the app").fill(codeFor(secret));
   await confirm.getByRole("button", { name: "Turn on" }).click();
 
-  const codes = await page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem").allTextContents();
-  expect(codes).toHaveLength(10);
+  const shown = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+  await expect(shown).toHaveCount(10); // allTextContents() does not wait for the list
+  const codes = await shown.allTextContents();
   await page.getByRole("button", { name: "I have saved them" }).click();
   await expect(page.getByTestId("mfa-status")).toContainText("10 recovery codes left");
 

@@ -136,9 +136,12 @@ def test_the_same_authenticator_cannot_be_registered_twice(api, access, authenti
 
 def test_an_account_holds_a_limited_number_of_passkeys(api, access, register, settings):
     settings.PASSKEYS = {**settings.PASSKEYS, "MAX_PER_USER": 1}
+    second = SoftAuthenticator().create(options_for(api, access))  # started while there was room
     assert register(access).status_code == 201
     response = api.post(REGISTER_OPTIONS_URL, {"current_password": PASSWORD}, format="json", **bearer(access))
     assert_error(response, 409, "passkey_limit")
+    assert_error(finish(api, access, second), 409, "passkey_limit")
+    assert Passkey.objects.count() == 1
 
 
 def test_renaming_needs_the_owner(api, access, passkey, other_user, login):
