@@ -65,21 +65,21 @@ def own_passkey(request, passkey_id: int) -> Passkey:
 # --- Signing in ------------------------------------------------------------------------------
 
 
-class SignInOptionsView(ApiView):
+class SignInStepView(ApiView):
+    """Both requests of a passkey sign-in: no account yet, a trusted origin, limited per address."""
+
     authentication_classes = []
     permission_classes = [TrustedOriginRequired]
     throttle_classes = [PasskeySignInThrottle]
 
+
+class SignInOptionsView(SignInStepView):
     @extend_schema(request=None, responses={200: OptionsSerializer, **ERRORS}, summary="Start a passkey sign-in")
     def post(self, request):
         return never_cached_options(credentials.sign_in_options())
 
 
-class SignInView(ApiView):
-    authentication_classes = []
-    permission_classes = [TrustedOriginRequired]
-    throttle_classes = [PasskeySignInThrottle]
-
+class SignInView(SignInStepView):
     @extend_schema(
         request=CredentialSerializer,
         responses={200: AccessResponseSerializer, **ERRORS},
